@@ -1,0 +1,125 @@
+"""Extraction: ``Paper`` -> ``PaperFindings`` (entities and relations, each with evidence).
+
+The extractor is a pure function of the paper, so it can run in any process or on any worker.
+Extractors are registered by versioned name (``EXTRACTORS``); ``DEFAULT_EXTRACTOR`` is what
+``kg build`` and ``kg extract`` run unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+
+from kg.extract.compare import find_comparisons
+from kg.extract.matcher import VocabMatcher
+from kg.extract.patterns import Patterns, load_patterns
+from kg.extract.rules import Candidate, collect_candidates, sentence_of
+from kg.extract.text import paper_text, split_sentences
+from kg.model import Entity, Evidence, Paper, PaperFindings, Relation
+from kg.vocab import Vocabulary, load_vocabulary
+
+__all__ = ["DEFAULT_EXTRACTOR", "EXTRACTORS", "RulesExtractor", "extract_papers",
+           "get_extractor"]
+
+ROLE_BY_TYPE = {"Technique": "uses", "Model": "uses", "Hardware": "targets",
+                "Metric": "measures", "Dataset": "evaluated_on"}
+
+
+class RulesExtractor:
+    """Vocabulary, acronym, proposal and comparison rules over one paper at a time.
+
+    Parameters
+    ----------
+    vocab : Vocabulary, optional
+        Defaults to the packaged vocabularies.
+    patterns : Patterns, optional
+        Defaults to ``schemas/patterns.json``.
+    """
+
+    name = "rules.v1"
+
+    def __init__(self, vocab: Vocabulary | None = None, patterns: Patterns | None = None):
+        self.vocab = vocab or load_vocabulary()
+        self.patterns = patterns or load_patterns()
+        self.matcher = VocabMatcher(self.vocab)
+
+    def __call__(self, paper: Paper) -> PaperFindings:
+        text = paper_text(paper)
+        sentences = split_sentences(text)
+        candidates = collect_candidates(text, sentences, vocab=self.vocab, matcher=self.matcher,
+                                        patterns=self.patterns)
+        comparisons = find_comparisons(sentences, candidates, self.patterns)
+        entities: dict[str, Entity] = {}
+        relations: list[Relation] = []
+
+        def entity(candidate: Candidate) -> str:
+            if candidate.id not in entities:
+                concept = candidate.concept
+                aliases = [n for n in candidate.names() if n != candidate.label]
+                entities[candidate.id] = Entity(
+                    id=candidate.id, type=candidate.type, label=candidate.label,
+                    aliases=tuple(aliases), concept=concept.id if concept else None,
+                    broader=tuple(self.vocab.concepts[concept.id].broader) if concept else ())
+            return candidate.id
+
+        def evidence(span: tuple[int, int], rule: str) -> Evidence:
+            sentence = sentence_of(sentences, span[0])
+            return Evidence(sentence.text, span[0], span[1], rule)
+
+        beaten = {c.loser.id for c in comparisons}
+        for candidate in sorted(candidates, key=lambda c: c.spans[0] if c.spans else (0, 0)):
+            if not candidate.spans:
+                continue
+            if candidate.proposed:
+                span = candidate.proposed_span or candidate.spans[0]
+                relations.append(Relation("proposes", paper.id, entity(candidate),
+                                          evidence(span, "proposed.v1")))
+                if candidate.type == "Dataset":
+                    relations.append(Relation("evaluated_on", paper.id, entity(candidate),
+                                              evidence(span, "proposed.v1")))
+                continue
+            if candidate.id in beaten:
+                continue
+            role = ROLE_BY_TYPE[candidate.type]
+            relations.append(Relation(role, paper.id, entity(candidate),
+                                      evidence(candidate.spans[0], candidate.rules[0])))
+        for comparison in comparisons:
+            winner = entity(comparison.winner) if comparison.winner else paper.id
+            loser = entity(comparison.loser)
+            metric = entity(comparison.metric) if comparison.metric else None
+            sentence = comparison.sentence
+            relations.append(Relation(
+                "outperforms", winner, loser,
+                Evidence(sentence.text, sentence.start, sentence.end, "outperforms.v1"),
+                metric=metric, values=comparison.values))
+        relations = list({(r.type, r.source, r.target): r for r in relations}.values())
+        used = {r.target for r in relations} | {r.source for r in relations} | {
+            r.metric for r in relations if r.metric}
+        return PaperFindings(
+            paper=paper,
+            entities=tuple(sorted((e for e in entities.values() if e.id in used),
+                                  key=lambda e: e.id)),
+            relations=tuple(relations),
+        )
+
+
+EXTRACTORS: dict[str, Callable[[], Callable[[Paper], PaperFindings]]] = {
+    "rules.v1": RulesExtractor,
+}
+DEFAULT_EXTRACTOR = "rules.v1"
+
+
+@functools.lru_cache(maxsize=4)
+def get_extractor(name: str = DEFAULT_EXTRACTOR) -> Callable[[Paper], PaperFindings]:
+    """The extractor registered as ``name``, built once per process."""
+    if name not in EXTRACTORS:
+        raise KeyError(f"unknown extractor '{name}' (known: {', '.join(sorted(EXTRACTORS))})")
+    return EXTRACTORS[name]()
+
+
+def extract_papers(papers: Iterable[Paper], *,
+                   extractor: str = DEFAULT_EXTRACTOR) -> Iterator[PaperFindings]:
+    """Run the extractor over each paper, lazily, in order."""
+    run = get_extractor(extractor)
+    for paper in papers:
+        yield run(paper)

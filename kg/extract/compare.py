@@ -1,0 +1,148 @@
+"""Comparative claims: "X outperforms Y", "4.6x speedup over Y", "96% vs. 61% on GSM8K".
+
+For each sentence with a comparison cue, the winner is the paper's proposed system (named in
+the sentence, or the paper itself when the sentence speaks as "we"/"our"/"it"), the loser is
+the first named system after the cue, the metric is the nearest Metric mention, and the
+numbers are the factors ("4.86x", "10.7 times"), percentages and "A vs. B" pairs stated.
+A comparison between two systems that are not the paper's own is not recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.patterns import Patterns
+from kg.extract.rules import NAME_RE, Candidate, is_name
+from kg.extract.text import Sentence
+
+__all__ = ["Comparison", "find_comparisons", "parse_values"]
+
+_FACTOR_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|×|times)(?![\w])", re.I)
+_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+_VS_RE = re.compile(r"(\d+(?:\.\d+)?\s*%?)\s*(?:vs\.?|versus)\s*(\d+(?:\.\d+)?\s*%?)", re.I)
+_CLAUSE_END = re.compile(r"[;:]|,\s+(?:while|and|but|which|whereas|with|achieving|reducing|"
+                         r"improving|demonstrating)\b|\.\s")
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One "winner beats loser" claim in one sentence."""
+
+    winner: Candidate | None  # None: the paper itself
+    loser: Candidate
+    metric: Candidate | None
+    sentence: Sentence
+    values: tuple[tuple[str, str], ...]
+
+
+def parse_values(text: str) -> tuple[tuple[str, str], ...]:
+    """The numbers a comparison states, as written: factor, percent, value vs baseline value."""
+    values: dict[str, str] = {}
+    if m := _VS_RE.search(text):
+        values["value"], values["baseline_value"] = m.group(1).strip(), m.group(2).strip()
+    if m := _FACTOR_RE.search(text):
+        values["factor"] = m.group(1)
+    if (m := _PERCENT_RE.search(text)) and "value" not in values:
+        values["percent"] = m.group(1)
+    return tuple(sorted(values.items()))
+
+
+def _cues(lower: str, patterns: Patterns) -> list[tuple[int, int, str]]:
+    out = []
+    for verb in patterns.outperform_verbs:
+        for m in re.finditer(r"(?<![a-z])" + re.escape(verb) + r"(?![a-z])", lower):
+            out.append((m.start(), m.end(), "verb"))
+    has_comparative = any(w in patterns.comparative_words for w in re.findall(r"[a-z-]+", lower))
+    if has_comparative or _FACTOR_RE.search(lower):
+        for prep in patterns.comparison_preps:
+            for m in re.finditer(r"(?<![a-z])" + re.escape(prep) + r"(?![a-z])", lower):
+                out.append((m.start(), m.end(), "prep"))
+    out.sort()
+    # Drop cues inside a longer cue ("compared to" vs "to").
+    kept: list[tuple[int, int, str]] = []
+    for cue in out:
+        if kept and cue[0] < kept[-1][1]:
+            continue
+        kept.append(cue)
+    return kept
+
+
+def _mentions_in(candidates: list[Candidate], start: int, end: int) -> list[tuple[int, Candidate]]:
+    hits = []
+    for candidate in candidates:
+        for s, e in candidate.spans:
+            if start <= s and e <= end:
+                hits.append((s, candidate))
+    hits.sort(key=lambda h: h[0])
+    return hits
+
+
+def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
+            patterns: Patterns) -> list[tuple[int, Candidate]]:
+    """Named systems in the clause after a cue, up to the clause's end."""
+    region_start = sentence.start + cue_end
+    rest = sentence.text[cue_end:]
+    stop = _CLAUSE_END.search(rest)
+    region_end = region_start + (stop.start() if stop else len(rest))
+    found = [(s, c) for s, c in _mentions_in(candidates, region_start, region_end)
+             if c.type in ("Technique", "Model") and not c.proposed]
+    if found:
+        # The first mention only, unless the clause lists several ("A, B, and C").
+        first = found[0][0]
+        listed = [found[0]]
+        for s, c in found[1:]:
+            between = sentence.text[listed[-1][0] - sentence.start: s - sentence.start]
+            if re.search(r"^[^,]*(,|\band\b|\bor\b)", between) and len(between) < 60 and \
+                    c is not listed[-1][1]:
+                listed.append((s, c))
+        return listed if first - region_start < 80 else []
+    # An unknown product-like name right after the cue ("than LIMO", "over DistriFusion").
+    words = NAME_RE.finditer(sentence.text, cue_end, cue_end + 60)
+    for n in words:
+        word = n.group(0)
+        if word.lower() in patterns.vague_baselines or word.lower() in ("the", "a", "an"):
+            continue
+        if is_name(word) or re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*", word) and \
+                n.start() - cue_end < 3:
+            s = sentence.start + n.start()
+            return [(s, Candidate("Technique", word, spans=[(s, s + len(word))],
+                                  rules=["outperforms.v1"]))]
+        break
+    return []
+
+
+def find_comparisons(sentences: list[Sentence], candidates: list[Candidate],
+                     patterns: Patterns) -> list[Comparison]:
+    """Every comparison the paper claims for its own system, in text order."""
+    proposed = [c for c in candidates if c.proposed and c.type != "Dataset"]
+    out: list[Comparison] = []
+    for sentence in sentences[1:]:
+        lower = sentence.text.lower()
+        for cue_start, cue_end, _kind in _cues(lower, patterns):
+            before = _mentions_in(candidates, sentence.start, sentence.start + cue_start)
+            own = [c for _, c in before if c.proposed and c.type != "Dataset"]
+            others = [c for _, c in before if not c.proposed and c.type in ("Technique", "Model")]
+            speaks_as_self = re.search(r"\b(we|our|it|this|the proposed|proposed)\b",
+                                       lower[:cue_start])
+            if own:
+                winner: Candidate | None = own[-1]
+            elif speaks_as_self or not others:
+                winner = proposed[0] if proposed else None
+            else:
+                continue  # a comparison between other systems
+            if not own and others and not speaks_as_self:
+                continue
+            for _, loser in _losers(sentence, cue_end, candidates, patterns):
+                if loser is winner:
+                    continue
+                metrics = _mentions_in([c for c in candidates if c.type == "Metric"],
+                                       sentence.start, sentence.end)
+                metric = min(metrics, key=lambda m: abs(m[0] - sentence.start - cue_start),
+                             default=(0, None))[1]
+                if metric is None and _FACTOR_RE.search(sentence.text):
+                    metric = next((c for c in candidates if c.concept is not None
+                                   and c.concept.id == "metric/speedup"), None)
+                out.append(Comparison(winner, loser, metric, sentence,
+                                      parse_values(sentence.text)))
+    return out

@@ -1,0 +1,80 @@
+"""Cue-word patterns of the rule-based extractor, loaded from ``schemas/patterns.json``.
+
+Rules are data (like spaCy's ``patterns.jsonl``): the lists of proposal verbs, comparison cues
+and head nouns live in that file and are validated here on load.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from kg.errors import VocabularyError
+
+__all__ = ["Patterns", "load_patterns"]
+
+_LIST_KEYS = ("proposal_verbs", "naming_cues", "self_reference", "outperform_verbs",
+              "comparison_preps", "comparative_words", "vague_baselines", "background_cues",
+              "model_families")
+_HEAD_TYPES = ("Metric", "Hardware", "Dataset", "Model")
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """The validated cue lists; see ``schemas/patterns.json`` for what each one means."""
+
+    proposal_verbs: frozenset[str]
+    naming_cues: frozenset[str]
+    self_reference: tuple[str, ...]
+    outperform_verbs: tuple[str, ...]
+    comparison_preps: tuple[str, ...]
+    comparative_words: frozenset[str]
+    vague_baselines: frozenset[str]
+    background_cues: tuple[str, ...]
+    model_families: tuple[str, ...]
+    type_heads: dict[str, frozenset[str]]
+
+
+def parse_patterns(data: dict, *, source: str = "<patterns>") -> Patterns:
+    """Validate a patterns document and build ``Patterns``.
+
+    Raises
+    ------
+    VocabularyError
+        When a list is missing, empty or holds something other than strings.
+    """
+    for key in _LIST_KEYS:
+        value = data.get(key)
+        if not isinstance(value, list) or not value or not all(
+                isinstance(v, str) and v.strip() for v in value):
+            raise VocabularyError(f"{source}: '{key}' must be a non-empty list of strings")
+    heads = data.get("type_heads")
+    if not isinstance(heads, dict) or set(heads) != set(_HEAD_TYPES):
+        raise VocabularyError(f"{source}: 'type_heads' must map exactly {_HEAD_TYPES} to lists")
+    lower = {k: [v.lower() for v in data[k]] for k in _LIST_KEYS if k != "model_families"}
+    return Patterns(
+        proposal_verbs=frozenset(lower["proposal_verbs"]),
+        naming_cues=frozenset(lower["naming_cues"]),
+        self_reference=tuple(lower["self_reference"]),
+        outperform_verbs=tuple(sorted(lower["outperform_verbs"], key=len, reverse=True)),
+        comparison_preps=tuple(sorted(lower["comparison_preps"], key=len, reverse=True)),
+        comparative_words=frozenset(lower["comparative_words"]),
+        vague_baselines=frozenset(lower["vague_baselines"]),
+        background_cues=tuple(lower["background_cues"]),
+        model_families=tuple(sorted(data["model_families"], key=len, reverse=True)),
+        type_heads={k: frozenset(v.lower() for v in heads[k]) for k in _HEAD_TYPES},
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def load_patterns(path: str | None = None) -> Patterns:
+    """Load ``schemas/patterns.json`` (or ``path``) once per process."""
+    file = Path(path) if path else Path(str(resources.files("kg") / "schemas" / "patterns.json"))
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise VocabularyError(f"{file}: cannot read patterns: {err}") from err
+    return parse_patterns(data, source=str(file))

@@ -1,0 +1,334 @@
+"""The rule-based extractor: entity candidates from several recognisers, then their relations.
+
+Recognisers (each a small function over the paper text):
+
+- ``vocab``: names from the SKOS vocabularies (``kg.extract.matcher``);
+- ``acronym``: the paper's own "long form (SHORT)" definitions, typed by vocabulary or head noun;
+- ``proposed``: the paper's named contribution (title prefix "X: ...", "we propose X",
+  "called X");
+- ``model_name``: versioned model names of known families ("Llama-3-70B", "Qwen2.5-7B").
+
+Interpretation (``assign_relations``): a proposed name is ``proposes``; otherwise the entity
+type decides: Technique/Model -> ``uses``, Hardware -> ``targets``, Metric -> ``measures``,
+Dataset -> ``evaluated_on``; ``outperforms`` comes from comparison sentences
+(``kg.extract.compare``). Each relation keeps the sentence, offsets and the rule name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract.acronyms import Definition, find_definitions
+from kg.extract.matcher import VocabMatcher
+from kg.extract.patterns import Patterns
+from kg.extract.text import Sentence
+from kg.ids import entity_id
+from kg.normalize import norm_key
+from kg.vocab import Concept, Vocabulary
+
+__all__ = ["Candidate", "collect_candidates", "is_name", "sentence_of"]
+
+# A product-like name: a capital, then letters/digits, with inner hyphens or dots.
+NAME_RE = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*\+*(?![\w])")
+_TITLE_PREFIX_RE = re.compile(r"^\s*([^:]{2,60}?)\s*:\s+\S")
+_TITLE_NOT_NAMES = {"survey", "review", "position", "towards", "toward", "beyond", "rethinking",
+                    "benchmarking", "tutorial", "overview", "introduction", "perspective",
+                    "vision", "keynote", "sok", "case study", "revisiting", "understanding",
+                    "demystifying", "exploring", "characterizing", "on", "the", "a", "an"}
+GENERIC_LABELS = {"llm", "large language model", "language model", "dnn", "deep neural network",
+                  "neural network", "machine learning", "ml", "deep learning",
+                  "artificial intelligence", "ai", "model", "framework", "method", "algorithm",
+                  "system", "approach", "technique", "baseline"}
+
+
+@dataclass
+class Candidate:
+    """An entity found in one paper, with every place it is mentioned."""
+
+    type: str
+    label: str
+    concept: Concept | None = None
+    aliases: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    proposed: bool = False
+    proposed_span: tuple[int, int] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.concept.id if self.concept else entity_id(self.type, self.label)
+
+    def names(self) -> list[str]:
+        base = list(self.concept.names) if self.concept else [self.label]
+        return list(dict.fromkeys(base + self.aliases))
+
+    def add(self, span: tuple[int, int], rule: str, alias: str | None = None) -> None:
+        if span not in self.spans:
+            self.spans.append(span)
+            self.spans.sort()
+        if rule not in self.rules:
+            self.rules.append(rule)
+        if alias and alias not in self.aliases and norm_key(alias) != norm_key(self.label):
+            self.aliases.append(alias)
+
+
+def is_name(token: str) -> bool:
+    """True for a system/product name token: inner capitals, digits or all caps ("vLLM",
+    "FlashAttention", "H100", "MOHAF"), not a plain word ("Efficient")."""
+    letters = [c for c in token if c.isalpha()]
+    if len(letters) < 2 and not any(c.isdigit() for c in token):
+        return False
+    if not any(c.isupper() for c in token):
+        return False
+    inner_caps = any(c.isupper() for c in token[1:])
+    return inner_caps or any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
+
+
+def sentence_of(sentences: list[Sentence], pos: int) -> Sentence:
+    """The sentence holding character ``pos``."""
+    for sentence in sentences:
+        if sentence.start <= pos < sentence.end or pos < sentence.start:
+            return sentence
+    return sentences[-1]
+
+
+def type_from_head(phrase: str, patterns: Patterns, vocab: Vocabulary) -> str:
+    """The entity type of a new name, from its last word (its head) and any vocabulary part."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", phrase)]
+    if not words:
+        return "Technique"
+    head = words[-1]
+    for entity_type in ("Dataset", "Metric", "Hardware"):
+        if head in patterns.type_heads[entity_type] or (
+                head.rstrip("s") in patterns.type_heads[entity_type]):
+            return entity_type
+    concept = vocab.lookup(" ".join(words[-2:])) or vocab.lookup(head)
+    if concept is not None and concept.type in ("Metric", "Hardware", "Dataset"):
+        return concept.type
+    return "Technique"
+
+
+class _Registry:
+    """The candidates of one paper, keyed by concept id or by folded name."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, Candidate] = {}
+        self.by_name: dict[str, Candidate] = {}
+
+    def get(self, name: str) -> Candidate | None:
+        return self.by_name.get(norm_key(name))
+
+    def add(self, candidate: Candidate) -> Candidate:
+        existing = self.by_id.get(candidate.id)
+        if existing is None:
+            for name in candidate.names():
+                existing = existing or self.by_name.get(norm_key(name))
+        if existing is not None:
+            for span in candidate.spans:
+                existing.add(span, candidate.rules[0] if candidate.rules else "merge")
+            for alias in [candidate.label, *candidate.aliases]:
+                if norm_key(alias) not in {norm_key(n) for n in existing.names()}:
+                    existing.aliases.append(alias)
+            existing.proposed = existing.proposed or candidate.proposed
+            existing.proposed_span = existing.proposed_span or candidate.proposed_span
+            candidate = existing
+        self.by_id[candidate.id] = candidate
+        for name in candidate.names():
+            self.by_name.setdefault(norm_key(name), candidate)
+        return candidate
+
+    def values(self) -> list[Candidate]:
+        seen: dict[int, Candidate] = {}
+        for candidate in self.by_id.values():
+            seen.setdefault(id(candidate), candidate)
+        return list(seen.values())
+
+
+def _word_spans(text: str, word: str) -> list[tuple[int, int]]:
+    pattern = re.compile(r"(?<![\w-])" + re.escape(word) + r"s?(?![\w-])")
+    return [(m.start(), m.start() + len(word)) for m in pattern.finditer(text)]
+
+
+def _extend_definition(text: str, d: Definition, vocab: Vocabulary) -> Definition:
+    """ "Key-Value (KV) cache" defines "Key-Value cache" = "KV cache" when that is a known name."""
+    m = re.match(r"\s+([a-z][a-z-]+)", text[d.short_end + 1:])
+    if not m:
+        return d
+    word = m.group(1)
+    if vocab.lookup(f"{d.short} {word}") or vocab.lookup(f"{d.long} {word}"):
+        end = d.short_end + 1 + m.end()
+        return Definition(f"{d.long} {word}", f"{d.short} {word}", d.long_start, end,
+                          d.short_start, end)
+    return d
+
+
+def _proposal_sentence(sentence: Sentence, patterns: Patterns) -> bool:
+    lower = sentence.text.lower()
+    words = set(re.findall(r"[a-z]+", lower))
+    has_verb = bool(words & patterns.proposal_verbs)
+    has_self = any(re.search(r"(?<![a-z])" + re.escape(s) + r"(?![a-z])", lower)
+                   for s in patterns.self_reference)
+    return has_verb and has_self or bool(words & patterns.naming_cues)
+
+
+def _title_prefix_name(title: str) -> str | None:
+    m = _TITLE_PREFIX_RE.match(title)
+    if not m:
+        return None
+    prefix = m.group(1).strip()
+    words = prefix.split()
+    if len(words) > 3 or prefix.lower() in _TITLE_NOT_NAMES or "--" in prefix:
+        return None
+    if len(words) == 1:
+        return prefix if prefix.lower() not in _TITLE_NOT_NAMES and prefix[0].isalpha() else None
+    return prefix if any(is_name(w) for w in words) else None
+
+
+def collect_candidates(
+    text: str,
+    sentences: list[Sentence],
+    *,
+    vocab: Vocabulary,
+    matcher: VocabMatcher,
+    patterns: Patterns,
+) -> list[Candidate]:
+    """Every entity candidate of a paper, with mentions, aliases and the ``proposed`` flag."""
+    registry = _Registry()
+    definitions = [_extend_definition(text, d, vocab) for d in find_definitions(text)]
+    defined_short = {d.short.rstrip("s"): d for d in definitions}
+
+    # 1. Vocabulary names, unless the paper defines that acronym as something else.
+    for match in matcher.find(text):
+        if match.acronym:
+            d = defined_short.get(match.surface.rstrip("s"))
+            if d is not None and vocab.lookup(d.long, match.concept.type) is not match.concept \
+                    and norm_key(d.long) not in {norm_key(n) for n in match.concept.names}:
+                continue
+        if norm_key(match.concept.label) in GENERIC_LABELS:
+            continue
+        candidate = Candidate(match.concept.type, match.concept.label, concept=match.concept)
+        candidate.add((match.start, match.end), "vocab.v1", alias=match.surface)
+        registry.add(candidate)
+
+    # 2. The paper's acronym definitions.
+    for d in definitions:
+        if norm_key(d.long) in GENERIC_LABELS or norm_key(d.short) in GENERIC_LABELS:
+            continue
+        concept = vocab.lookup(d.long) or vocab.lookup(d.short)
+        if concept is not None and not concept.match:
+            concept = None
+        if concept is not None:
+            candidate = Candidate(concept.type, concept.label, concept=concept)
+        else:
+            candidate = Candidate(type_from_head(d.long, patterns, vocab), d.long)
+        candidate.add((d.long_start, d.long_end), "acronym.v1", alias=d.long)
+        candidate.add((d.short_start, d.short_end), "acronym.v1", alias=d.short)
+        for span in _word_spans(text, d.short):
+            candidate.add(span, "acronym.v1")
+        registry.add(candidate)
+
+    # 3. Versioned model names of known families.
+    _add_model_names(text, registry, vocab, patterns)
+
+    # 4. The paper's own named contribution.
+    _mark_proposed(text, sentences, registry, definitions, vocab, patterns)
+    return registry.values()
+
+
+def _add_model_names(text: str, registry: _Registry, vocab: Vocabulary,
+                     patterns: Patterns) -> None:
+    families = "|".join(re.escape(f) for f in patterns.model_families)
+    pattern = re.compile(
+        r"(?<![\w-])(?:" + families + r")(?:[- ]?v?\d+(?:\.\d+)?[a-zA-Z]?)?"
+        r"(?:[- ](?:\d+(?:\.\d+)?[BMbm]|\d+x\d+[Bb]|[Cc]hat|[Ii]nstruct|[Mm]ini|[Cc]oder|"
+        r"[Tt]urbo|[Pp]ro|[Ff]lash|[Ss]onnet|[Hh]aiku|[Oo]pus|[Bb]ase|[Ll]arge|[Ss]mall|"
+        r"[Mm]edium|V[LlIi]|Math|R1|Distill|SFT|MoE|[Ll]ite|[Nn]ano))*(?![\w-])")
+    for m in pattern.finditer(text):
+        surface = m.group(0)
+        if not re.search(r"\d", surface) or registry.get(surface) is not None:
+            continue  # bare family names are vocabulary concepts already
+        family = vocab.lookup(re.split(r"[- ]?\d", surface, maxsplit=1)[0], "Model")
+        concept = vocab.lookup(surface, "Model")
+        if concept is not None:
+            candidate = Candidate("Model", concept.label, concept=concept)
+        else:
+            candidate = Candidate("Model", surface)
+            if family is not None:
+                candidate.aliases = []
+        candidate.add((m.start(), m.end()), "model_name.v1", alias=surface)
+        registry.add(candidate)
+
+
+def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
+                   definitions: list[Definition], vocab: Vocabulary,
+                   patterns: Patterns) -> None:
+    title = sentences[0].text
+    prefix = _title_prefix_name(title)
+    if prefix:
+        start = title.find(prefix)
+        candidate = registry.get(prefix) or Candidate(
+            type_from_head(title, patterns, vocab) if re.search(
+                r"\b(bench|benchmark|dataset|corpus|trace)s?\b", title, re.I) else "Technique",
+            prefix)
+        candidate.add((start, start + len(prefix)), "proposed.v1")
+        candidate.proposed = True
+        candidate.proposed_span = candidate.proposed_span or (start, start + len(prefix))
+        candidate = registry.add(candidate)
+        # A definition of the prefix ("Sparse Continual Learning (SparCL)") is the same thing.
+        for d in definitions:
+            if norm_key(d.short) == norm_key(prefix):
+                candidate.add((d.long_start, d.long_end), "proposed.v1", alias=d.long)
+                registry.by_name.setdefault(norm_key(d.long), candidate)
+        for span in _word_spans(text, prefix):
+            candidate.add(span, "proposed.v1")
+
+    for sentence in sentences[1:]:
+        if not _proposal_sentence(sentence, patterns):
+            continue
+        for d in definitions:
+            if sentence.start <= d.short_start < sentence.end:
+                candidate = registry.get(d.short) or registry.get(d.long)
+                if candidate is not None and candidate.concept is None and \
+                        candidate.type != "Metric":
+                    candidate.proposed = True
+                    candidate.proposed_span = candidate.proposed_span or (d.long_start, d.short_end)
+        for name, start, end in _names_after_cue(sentence, patterns):
+            candidate = registry.get(name)
+            if candidate is not None and (candidate.concept is not None and
+                                          candidate.concept.type != "Technique"):
+                continue
+            if candidate is None:
+                entity_type = "Dataset" if re.search(r"bench|dataset|corpus", name, re.I) else \
+                    "Technique"
+                candidate = Candidate(entity_type, name)
+            candidate.add((start, end), "proposed.v1")
+            candidate.proposed = True
+            candidate.proposed_span = candidate.proposed_span or (start, end)
+            candidate = registry.add(candidate)
+            for span in _word_spans(text, name):
+                candidate.add(span, "proposed.v1")
+
+
+def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, int, int]]:
+    """Name tokens right after a proposal verb or naming cue: "we present FastSwitch, a ..."."""
+    out = []
+    cue_words = patterns.proposal_verbs | patterns.naming_cues
+    for m in re.finditer(r"[A-Za-z]+", sentence.text):
+        if m.group(0).lower() not in cue_words:
+            continue
+        rest = sentence.text[m.end(): m.end() + 120]
+        for n in NAME_RE.finditer(rest):
+            word = n.group(0)
+            before = rest[: n.start()]
+            if re.search(r"[,;:(]", before) and not re.search(r"(called|named|dubbed|termed)\s*$",
+                                                                  before):
+                break
+            if len(before.split()) > 8:
+                break
+            naming = m.group(0).lower() in patterns.naming_cues
+            if is_name(word) or naming and word[0].isupper():
+                start = sentence.start + m.end() + n.start()
+                out.append((word.rstrip("."), start, start + len(word.rstrip("."))))
+                break
+    return out

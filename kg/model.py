@@ -1,0 +1,231 @@
+"""The records that flow from sources to exports: Paper, Entity, Relation, PaperFindings.
+
+Everything here is a frozen dataclass with ``to_dict``/``from_dict``, so the same shape serves the
+JSONL contract (``kg extract``), the cache of a build and the tests. No I/O and no graph logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+__all__ = [
+    "ENTITY_TYPES",
+    "RELATION_TYPES",
+    "Entity",
+    "Evidence",
+    "Paper",
+    "PaperFindings",
+    "Relation",
+    "SourceRef",
+]
+
+ENTITY_TYPES = ("Technique", "Model", "Hardware", "Metric", "Dataset")
+RELATION_TYPES = ("proposes", "uses", "targets", "measures", "evaluated_on", "outperforms")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where one listing of a paper was read: file, 1-based line of its title, and page date."""
+
+    path: str
+    line: int
+    page: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "page": self.page}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SourceRef:
+        return cls(path=data["path"], line=int(data["line"]), page=data.get("page", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper, as read from one or more listings.
+
+    ``id`` is stable: derived from the arXiv id when known, else from the normalized title,
+    so the same paper read twice gets the same id (see ``kg.ids.paper_id``).
+    """
+
+    id: str
+    title: str
+    abstract: str
+    sources: tuple[SourceRef, ...] = ()
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    author_count: int | None = None
+    upvotes: int | None = None
+    organization: str | None = None
+    arxiv_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "abstract": self.abstract,
+            "sources": [s.to_dict() for s in self.sources],
+            "published": self.published,
+            "author_count": self.author_count,
+            "upvotes": self.upvotes,
+            "organization": self.organization,
+            "arxiv_id": self.arxiv_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Paper:
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            abstract=data.get("abstract", ""),
+            sources=tuple(SourceRef.from_dict(s) for s in data.get("sources", [])),
+            published=data.get("published"),
+            author_count=data.get("author_count"),
+            upvotes=data.get("upvotes"),
+            organization=data.get("organization"),
+            arxiv_id=data.get("arxiv_id"),
+        )
+
+    def merged_with(self, other: Paper) -> Paper:
+        """The same paper listed again: keep every source and the richest metadata."""
+        sources = tuple(dict.fromkeys(self.sources + other.sources))
+        return replace(
+            self,
+            abstract=self.abstract if len(self.abstract) >= len(other.abstract) else other.abstract,
+            sources=sources,
+            published=self.published or other.published,
+            author_count=self.author_count if self.author_count is not None else other.author_count,
+            upvotes=max((v for v in (self.upvotes, other.upvotes) if v is not None), default=None),
+            organization=self.organization or other.organization,
+            arxiv_id=self.arxiv_id or other.arxiv_id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A node other than a paper: a Technique, Model, Hardware, Metric or Dataset.
+
+    ``id`` is ``type/slug`` (``hardware/nvidia-h100``); ``concept`` is the vocabulary concept it
+    was matched to, if any, which gives it ``broader`` concepts in the graph.
+    """
+
+    id: str
+    type: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    concept: str | None = None
+    broader: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "type": self.type,
+            "label": self.label,
+            "aliases": list(self.aliases),
+        }
+        if self.concept:
+            data["concept"] = self.concept
+        if self.broader:
+            data["broader"] = list(self.broader)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Entity:
+        return cls(
+            id=data["id"],
+            type=data["type"],
+            label=data["label"],
+            aliases=tuple(data.get("aliases", ())),
+            concept=data.get("concept"),
+            broader=tuple(data.get("broader", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The sentence a relation came from, its character offsets in the paper text, and the rule.
+
+    Offsets index ``paper.title + "\\n" + paper.abstract`` (see ``kg.extract.text.paper_text``).
+    """
+
+    sentence: str
+    start: int
+    end: int
+    rule: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sentence": self.sentence, "start": self.start, "end": self.end, "rule": self.rule}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Evidence:
+        return cls(data["sentence"], int(data["start"]), int(data["end"]), data["rule"])
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A typed edge. ``source`` is a paper id or entity id; ``target`` an entity id.
+
+    For ``outperforms``: ``metric`` is a Metric entity id, ``dataset`` a Dataset entity id, and
+    ``values`` holds what the sentence states (``factor``, ``percent``, ``value``,
+    ``baseline_value``) as the text gives them.
+    """
+
+    type: str
+    source: str
+    target: str
+    evidence: Evidence
+    metric: str | None = None
+    dataset: str | None = None
+    values: tuple[tuple[str, str], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"type": self.type, "source": self.source, "target": self.target}
+        if self.metric:
+            data["metric"] = self.metric
+        if self.dataset:
+            data["dataset"] = self.dataset
+        if self.values:
+            data["values"] = dict(self.values)
+        data["evidence"] = self.evidence.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Relation:
+        return cls(
+            type=data["type"],
+            source=data["source"],
+            target=data["target"],
+            evidence=Evidence.from_dict(data["evidence"]),
+            metric=data.get("metric"),
+            dataset=data.get("dataset"),
+            values=tuple(sorted((data.get("values") or {}).items())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PaperFindings:
+    """What extraction found in one paper: the record ``kg extract`` writes, one per line."""
+
+    paper: Paper
+    entities: tuple[Entity, ...] = ()
+    relations: tuple[Relation, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSONL contract of ``../shared/eval/README.md`` plus the paper's metadata."""
+        return {
+            "id": self.paper.id,
+            "title": self.paper.title,
+            "entities": [e.to_dict() for e in self.entities],
+            "relations": [r.to_dict() for r in self.relations],
+            "paper": self.paper.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PaperFindings:
+        paper = Paper.from_dict(data["paper"]) if "paper" in data else Paper(
+            id=data["id"], title=data["title"], abstract=""
+        )
+        return cls(
+            paper=paper,
+            entities=tuple(Entity.from_dict(e) for e in data.get("entities", [])),
+            relations=tuple(Relation.from_dict(r) for r in data.get("relations", [])),
+        )

@@ -31,7 +31,7 @@ def singular(word: str) -> str:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith(("ches", "shes", "xes", "sses")):
+    if word.endswith(("tches", "nches", "rches", "oaches", "shes", "xes", "sses", "zzes")):
         return word[:-2]
     return word[:-1]
 

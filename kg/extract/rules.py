@@ -215,7 +215,7 @@ def collect_candidates(
     for d in definitions:
         if norm_key(d.long) in GENERIC_LABELS or norm_key(d.short) in GENERIC_LABELS:
             continue
-        concept = vocab.lookup(d.long) or vocab.lookup(d.short)
+        concept = vocab.lookup(d.long) or _consistent(vocab.lookup(d.short), d.long)
         if concept is not None and not concept.match:
             concept = None
         if concept is not None:
@@ -234,6 +234,19 @@ def collect_candidates(
     # 4. The paper's own named contribution.
     _mark_proposed(text, sentences, registry, definitions, vocab, patterns)
     return registry.values()
+
+
+def _consistent(concept: Concept | None, long: str) -> Concept | None:
+    """The concept an acronym names in the vocabulary, if the paper's expansion agrees with it:
+    "dynamic data removal (DDR)" is not the DRAM concept whose alias is "DDR"."""
+    if concept is None:
+        return None
+    words = set(norm_key(long).split())
+    for name in concept.names:
+        other = set(norm_key(name).split())
+        if other and len(words & other) / len(words | other) >= 0.5:
+            return concept
+    return None
 
 
 def _add_model_names(text: str, registry: _Registry, vocab: Vocabulary,

@@ -1,0 +1,160 @@
+"""The ``kg`` command line: thin commands over ``kg.pipeline`` and friends.
+
+This is the only module that prints. Library errors (``KGError``) become click errors here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg import __version__
+from kg.errors import KGError
+
+__all__ = ["cli"]
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+
+
+@contextmanager
+def _progress(total: int | None, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on an interactive terminal; nothing in CI logs or pipes."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr,
+                           show_pos=True, show_eta=True) as bar:
+        yield bar.update
+
+
+def _inputs(paths: tuple[str, ...]) -> list[str]:
+    files: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            files.extend(str(f) for f in sorted(p.iterdir()) if f.suffix in {".txt"})
+        else:
+            files.append(path)
+    if not files:
+        raise click.UsageError("no input files")
+    return files
+
+
+@click.group()
+@click.version_option(__version__, prog_name="kg")
+def cli() -> None:
+    """kg: a knowledge graph of the ML-systems literature.
+
+    Example: kg build ../shared/corpus/ -o exports
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", default="exports", show_default=True,
+              type=click.Path(file_okay=False), help="Directory to write the exports into.")
+@click.option("--formats", default="turtle,ntriples,jsonld,html", show_default=True,
+              help="Comma-separated export formats.")
+def build(paths: tuple[str, ...], output: str, formats: str) -> None:
+    """Build the knowledge graph of PATHS (listing files or folders) into a directory.
+
+    Writes graph.ttl, graph.nt, graph.jsonld, graph.html, findings.jsonl and summary.json.
+
+    Example: kg build ../shared/corpus/*.txt -o exports
+    """
+    from kg.pipeline import build as run_build
+
+    files = _inputs(paths)
+    with _errors(), _progress(None, "Extracting") as progress:
+        _, report = run_build(files, output, formats=[f for f in formats.split(",") if f],
+                              progress=progress)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"Read {report.entries} entries from {len(files)} files: "
+               f"{report.papers} distinct papers.")
+    click.echo("Nodes: " + ", ".join(f"{k} {v}" for k, v in report.summary["nodes"].items()))
+    click.echo("Edges: " + ", ".join(f"{k} {v}" for k, v in report.summary["edges"].items()))
+    click.echo(f"Warnings: {len(report.warnings)}")
+    click.echo("Wrote:")
+    for path in report.files:
+        click.echo(f"  {path}")
+    html = Path(output) / "graph.html"
+    if html.exists():
+        click.echo(f"Open {html.resolve().as_uri()} in a browser to explore the graph.")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl",
+              show_default=True, help="Output format (the scorer's JSONL contract).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="File to write; standard output when omitted.")
+def extract(paths: tuple[str, ...], fmt: str, output: str | None) -> None:
+    """Extract entities and relations per paper, one JSON object per line.
+
+    The records follow the contract of ../shared/eval/README.md (id, title, entities,
+    relations) and add evidence, offsets, rule names and the paper's metadata.
+
+    Example: kg extract ../shared/corpus/*.txt --format jsonl -o pred.jsonl
+    """
+    from kg.pipeline import extract_records, write_findings_jsonl
+
+    warnings: list[str] = []
+    with _errors():
+        _, findings = extract_records(_inputs(paths), warnings=warnings)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if output:
+        with _errors():
+            write_findings_jsonl(findings, output)
+    else:
+        for record in findings:
+            click.echo(json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True))
+
+
+@cli.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--corpus", "corpus", multiple=True, type=click.Path(exists=True),
+              help="Listing files or folders to extract from (default: ../shared/corpus).")
+@click.option("--scorer", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="score.py to run (default: score.py beside GOLD).")
+@click.option("--show", type=int, default=0, help="List misses and false hits for N papers.")
+def eval_cmd(gold: str, corpus: tuple[str, ...], scorer: str | None, show: int) -> None:
+    """Extract the corpus and score it against hand-annotated GOLD with the shared scorer.
+
+    Example: kg eval ../shared/eval/dev.jsonl
+    """
+    import subprocess
+    import tempfile
+
+    from kg.pipeline import extract_records, write_findings_jsonl
+
+    sources = corpus or (str(Path(gold).resolve().parent.parent / "corpus"),)
+    script = scorer or str(Path(gold).resolve().parent / "score.py")
+    with _errors():
+        _, findings = extract_records(_inputs(sources))
+    with tempfile.TemporaryDirectory() as tmp:
+        pred = Path(tmp) / "pred.jsonl"
+        write_findings_jsonl(findings, pred)
+        args = [sys.executable, script, gold, str(pred)] + (["--show", str(show)] if show else [])
+        result = subprocess.run(args, capture_output=True, text=True, check=False)
+    click.echo(result.stdout, nl=False)
+    if result.returncode != 0:
+        raise click.ClickException(f"scorer failed: {result.stderr.strip()}")
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point for ``python -m kg``."""
+    return cli.main(args=argv)

@@ -1,0 +1,41 @@
+"""Exporters: one module per format, looked up by name in ``EXPORTERS``.
+
+Each entry maps a format name to ``(module:function, default file name)``; the module is
+imported only when that format is asked for (rdflib's plugin registry idea), so pyvis loads only
+for HTML. A new format is one module, one line here and one line in docs/formats.md.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+
+import networkx as nx
+
+from kg.errors import ExportError
+
+__all__ = ["DEFAULT_FORMATS", "EXPORTERS", "get_exporter", "write_export"]
+
+EXPORTERS: dict[str, tuple[str, str]] = {
+    "turtle": ("kg.export.rdf:write_turtle", "graph.ttl"),
+    "ntriples": ("kg.export.rdf:write_ntriples", "graph.nt"),
+    "jsonld": ("kg.export.rdf:write_jsonld", "graph.jsonld"),
+    "html": ("kg.export.html:write_html", "graph.html"),
+}
+DEFAULT_FORMATS = ("turtle", "ntriples", "jsonld", "html")
+
+
+def get_exporter(name: str) -> Callable[[nx.MultiDiGraph, Path], None]:
+    """The writer function registered as ``name``."""
+    if name not in EXPORTERS:
+        raise ExportError(f"unknown format '{name}' (known: {', '.join(sorted(EXPORTERS))})")
+    module_name, func = EXPORTERS[name][0].split(":")
+    return getattr(importlib.import_module(module_name), func)
+
+
+def write_export(G: nx.MultiDiGraph, name: str, directory: str | Path) -> Path:
+    """Write format ``name`` into ``directory`` under its default file name; return the path."""
+    path = Path(directory) / EXPORTERS[name][1] if name in EXPORTERS else Path(directory)
+    get_exporter(name)(G, path)
+    return path

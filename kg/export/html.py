@@ -1,0 +1,141 @@
+"""Interactive HTML view of the graph: a pyvis network in a page that works offline.
+
+pyvis builds the nodes, edges and options; the page is rendered from kg's own template
+(``kg/templates/graph.html``) with vis-network's script and style inlined from the copy that
+the pyvis package ships, because pyvis' own ``in_line`` mode still loads bootstrap from a CDN.
+The page makes no network request.
+
+Every string from a paper reaches the page as JSON data, shown with ``textContent`` (never
+``innerHTML``), and ``</`` is escaped inside the script, so a title containing ``<script>``
+shows as text.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.fileio import write_text
+
+__all__ = ["COLORS", "generate_html", "to_pyvis", "write_html"]
+
+COLORS = {"Paper": "#9e9e9e", "Technique": "#1f77b4", "Model": "#9467bd", "Hardware": "#d62728",
+          "Metric": "#2ca02c", "Dataset": "#ff7f0e"}
+EDGE_COLORS = {"uses": "#1f77b4", "targets": "#d62728", "measures": "#2ca02c",
+               "evaluated_on": "#ff7f0e", "proposes": "#8c564b", "outperforms": "#e377c2",
+               "broader": "#bbbbbb"}
+
+
+def _tooltip(data: dict[str, Any]) -> str:
+    if data["kind"] == "Paper":
+        abstract = data.get("abstract") or ""
+        head = abstract[:300] + ("…" if len(abstract) > 300 else "")
+        return f"{data['title']}\n{data.get('published') or 'date unknown'}\n\n{head}"
+    aliases = ", ".join(data.get("aliases", [])[:8])
+    return f"{data['kind']}: {data['label']}" + (f"\naliases: {aliases}" if aliases else "")
+
+
+def _edge_title(data: dict[str, Any], G: nx.MultiDiGraph) -> str:
+    relation = data["relation"]
+    if relation == "outperforms":
+        metric = G.nodes[data["metric"]]["label"] if data.get("metric") else "unspecified metric"
+        values = ", ".join(f"{k}={v}" for k, v in sorted((data.get("values") or {}).items()))
+        text = f"outperforms on {metric}" + (f" ({values})" if values else "")
+    else:
+        text = relation
+    if data.get("evidence"):
+        text += "\n" + data["evidence"][0]["sentence"][:300]
+    return text
+
+
+def to_pyvis(G: nx.MultiDiGraph) -> Any:
+    """The graph as a ``pyvis.network.Network``: colour by type, size by degree."""
+    try:
+        from pyvis.network import Network
+    except ImportError as err:  # pragma: no cover - pyvis is a core dependency
+        raise ImportError("HTML export needs pyvis: pip install pyvis") from err
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="local")
+    degree = dict(G.degree())
+    for node in sorted(G.nodes):
+        data = G.nodes[node]
+        label = data["label"] if data["kind"] != "Paper" else data["label"][:40]
+        net.add_node(node, label=label, title=_tooltip(data), color=COLORS[data["kind"]],
+                     group=data["kind"], size=8 + min(degree.get(node, 0), 60) ** 0.8 * 2,
+                     shape="dot" if data["kind"] != "Paper" else "square")
+    for u, v, key in sorted(G.edges(keys=True)):
+        data = G.edges[u, v, key]
+        net.add_edge(u, v, title=_edge_title(data, G), color=EDGE_COLORS[data["relation"]],
+                     relation=data["relation"], arrows="to")
+    return net
+
+
+def _vis_assets() -> tuple[str, str]:
+    lib = Path(str(resources.files("pyvis") / "lib" / "vis-9.1.2"))
+    return ((lib / "vis-network.min.js").read_text(encoding="utf-8"),
+            (lib / "vis-network.css").read_text(encoding="utf-8"))
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe to place inside a <script> element."""
+    return (json.dumps(value, ensure_ascii=False, sort_keys=True)
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge graph") -> str:
+    """The whole page as a string (deterministic for a given graph)."""
+    from jinja2 import Environment, select_autoescape
+
+    net = to_pyvis(G)
+    nodes = [{k: n[k] for k in ("id", "label", "title", "color", "group", "size", "shape")
+              if k in n} for n in net.nodes]
+    for node in nodes:  # pyvis drops colour when a group is set; vis needs one or the other
+        node["color"] = COLORS[node["group"]]
+    edges = [{"from": e["from"], "to": e["to"], "title": e["title"], "color": e["color"],
+              "relation": e["relation"], "arrows": "to"} for e in net.edges]
+    details = {node: _details(G, node) for node in sorted(G.nodes)}
+    js, css = _vis_assets()
+    template_text = (resources.files("kg") / "templates" / "graph.html").read_text("utf-8")
+    env = Environment(autoescape=select_autoescape(default=True))
+    template = env.from_string(template_text)
+    return template.render(
+        title=title,
+        vis_js=js.replace("</script", "<\\/script"),
+        vis_css=css,
+        nodes_json=_script_json(nodes),
+        edges_json=_script_json(edges),
+        details_json=_script_json(details),
+        colors_json=_script_json(COLORS),
+        edge_colors_json=_script_json(EDGE_COLORS),
+        counts={kind: sum(1 for _, k in G.nodes(data="kind") if k == kind) for kind in COLORS},
+        colors=COLORS,
+        edge_colors=EDGE_COLORS,
+    )
+
+
+def _details(G: nx.MultiDiGraph, node: str) -> dict[str, Any]:
+    data = G.nodes[node]
+    out: dict[str, Any] = {"kind": data["kind"], "label": data["label"]}
+    if data["kind"] == "Paper":
+        out.update(published=data.get("published"), abstract=data.get("abstract", ""),
+                   sources=[s["path"] for s in data.get("sources", [])])
+        out["evidence"] = sorted({(ev["start"], ev["end"]) for _, _, d in G.out_edges(node, data=True)
+                                  for ev in d.get("evidence", []) if ev["paper"] == node})
+    else:
+        out["aliases"] = data.get("aliases", [])
+        out["broader"] = sorted(G.nodes[v]["label"] for _, v, d in G.out_edges(node, data=True)
+                                if d["relation"] == "broader")
+        out["narrower"] = sorted(G.nodes[u]["label"] for u, _, d in G.in_edges(node, data=True)
+                                 if d["relation"] == "broader")
+        out["papers"] = sorted({(d["relation"], G.nodes[u]["label"]) for u, _, d in
+                                G.in_edges(node, data=True) if G.nodes[u]["kind"] == "Paper"})[:50]
+    return out
+
+
+def write_html(G: nx.MultiDiGraph, path: str | Path, *, title: str = "kg: ML-systems knowledge graph") -> None:
+    """Write the offline HTML page atomically."""
+    write_text(path, generate_html(G, title=title))

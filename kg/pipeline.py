@@ -1,0 +1,94 @@
+"""The main job as a Python API: read listings, extract, build the graph, write exports.
+
+``kg.cli`` is a thin layer over these functions; notebooks can call them directly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from kg.build import build_graph, graph_summary
+from kg.export import DEFAULT_FORMATS, write_export
+from kg.extract import DEFAULT_EXTRACTOR, extract_papers
+from kg.fileio import write_lines, write_text
+from kg.model import Paper, PaperFindings
+from kg.readers import merge_papers, read_source
+
+__all__ = ["BuildReport", "build", "extract_records", "write_findings_jsonl"]
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build did: counts, warnings and the files written."""
+
+    entries: int
+    papers: int
+    summary: dict[str, dict[str, int]]
+    warnings: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"entries": self.entries, "papers": self.papers, **self.summary,
+                "warnings": self.warnings, "files": [str(f) for f in self.files]}
+
+
+def _counted(papers: Iterable[Paper], progress: Progress | None) -> Iterator[Paper]:
+    for paper in papers:
+        yield paper
+        if progress:
+            progress(1)
+
+
+def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None = None,
+                    extractor: str = DEFAULT_EXTRACTOR,
+                    progress: Progress | None = None) -> tuple[int, list[PaperFindings]]:
+    """Read and merge papers, then extract; returns (number of entries read, findings)."""
+    entries = 0
+    warn = warnings.append if warnings is not None else None
+
+    def count(papers: Iterable[Paper]) -> Iterator[Paper]:
+        nonlocal entries
+        for paper in papers:
+            entries += 1
+            yield paper
+
+    papers = merge_papers(count(p for path in paths for p in read_source(path, warn=warn)))
+    findings = list(extract_papers(_counted(papers, progress), extractor=extractor))
+    return entries, findings
+
+
+def write_findings_jsonl(findings: Iterable[PaperFindings], path: str | Path) -> None:
+    """The ``kg extract`` contract: one JSON object per paper (see ../shared/eval/README.md)."""
+    write_lines(path, (json.dumps(f.to_dict(), ensure_ascii=False, sort_keys=True)
+                       for f in findings))
+
+
+def build(paths: Iterable[str | Path], output: str | Path, *,
+          formats: Iterable[str] = DEFAULT_FORMATS, extractor: str = DEFAULT_EXTRACTOR,
+          progress: Progress | None = None) -> tuple[nx.MultiDiGraph, BuildReport]:
+    """Build the graph of ``paths`` and write every format into ``output``.
+
+    Also writes ``findings.jsonl`` (the per-paper extraction) and ``summary.json``.
+    """
+    out = Path(output)
+    warnings: list[str] = []
+    entries, findings = extract_records(paths, warnings=warnings, extractor=extractor,
+                                        progress=progress)
+    G = build_graph(findings)
+    report = BuildReport(entries=entries, papers=len(findings), summary=graph_summary(G),
+                         warnings=warnings)
+    for name in formats:
+        report.files.append(write_export(G, name, out))
+    write_findings_jsonl(findings, out / "findings.jsonl")
+    report.files.append(out / "findings.jsonl")
+    write_text(out / "summary.json", json.dumps(report.to_dict() | {"files": sorted(
+        Path(f).name for f in report.files)}, indent=2, sort_keys=True) + "\n")
+    report.files.append(out / "summary.json")
+    return G, report

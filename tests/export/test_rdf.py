@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from kg.build import build_graph
+from kg.export import EXPORTERS, write_export
+from kg.extract import extract_papers
+from kg.model import Paper, SourceRef
+from kg.namespaces import KG
+from kg.readers import read_papers
+
+ROOT = Path(__file__).resolve().parents[2]
+RDF_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
+
+
+@pytest.fixture
+def graph(page: Path):
+    hostile = Paper(id="paper-hostile", title='Quotes " and \\ back <script>alert(1)</script>',
+                    abstract='A line\nbreak, a "quote", > and spaces. We use LoRA on GPUs.',
+                    sources=(SourceRef('odd dir/page "1".txt', 3),))
+    return build_graph(extract_papers([*read_papers([page]), hostile]))
+
+
+@pytest.mark.parametrize("fmt", sorted(EXPORTERS))
+def test_export_every_format_is_byte_identical_twice(graph, tmp_path: Path, fmt: str) -> None:
+    a = write_export(graph, fmt, tmp_path / "a").read_bytes()
+    b = write_export(graph, fmt, tmp_path / "b").read_bytes()
+    assert a and a == b
+
+
+@pytest.mark.parametrize("fmt", sorted(RDF_FORMATS))
+def test_rdf_round_trip_through_rdflib(graph, tmp_path: Path, fmt: str) -> None:
+    path = write_export(graph, fmt, tmp_path)
+    rdf_graph = rdflib.Graph().parse(path, format=RDF_FORMATS[fmt])
+    papers = set(rdf_graph.subjects(rdflib.RDF.type, KG.Paper))
+    assert len(papers) == 3
+    titles = {str(t) for t in rdf_graph.objects(None, rdflib.namespace.DCTERMS.title)}
+    assert 'Quotes " and \\ back <script>alert(1)</script>' in titles
+    reference = rdflib.Graph().parse(write_export(graph, "ntriples", tmp_path / "nt"), format="nt")
+    assert len(rdf_graph) == len(reference)
+
+
+def test_rdf_statements_carry_evidence_and_numbers(graph, tmp_path: Path) -> None:
+    rdf_graph = rdflib.Graph().parse(write_export(graph, "turtle", tmp_path), format="turtle")
+    rows = list(rdf_graph.query("""
+        PREFIX kg: <https://w3id.org/mlsys-kg/ontology#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?factor ?evidence ?metric WHERE {
+          ?s rdf:predicate kg:outperforms ; kg:factor ?factor ; kg:evidence ?evidence ;
+             kg:metric ?metric .
+        }"""))
+    assert any(str(r.factor) == "2.4" and "vLLM" in str(r.evidence) for r in rows)
+
+
+def test_rdf_passes_shacl_shapes(graph, tmp_path: Path) -> None:
+    pyshacl = pytest.importorskip("pyshacl")
+    data = rdflib.Graph().parse(write_export(graph, "turtle", tmp_path), format="turtle")
+    shapes = rdflib.Graph().parse(ROOT / "schemas" / "shapes.ttl", format="turtle")
+    ontology = rdflib.Graph().parse(ROOT / "schemas" / "kg.ttl", format="turtle")
+    conforms, _, report = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology,
+                                           inference="rdfs")
+    assert conforms, report
+
+
+def test_rdf_turtle_parses_with_raptor(graph, tmp_path: Path) -> None:
+    rapper = shutil.which("rapper")
+    if rapper is None:
+        pytest.skip("raptor's rapper is not installed (.ci/run installs raptor2-utils)")
+    path = write_export(graph, "turtle", tmp_path)
+    result = subprocess.run([rapper, "-i", "turtle", "-c", str(path)], capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    count = rdflib.Graph().parse(path, format="turtle")
+    assert f"returned {len(count)} triples" in result.stderr
+
+
+def test_namespace_terms_match_the_ontology() -> None:
+    ontology = rdflib.Graph().parse(ROOT / "schemas" / "kg.ttl", format="turtle")
+    defined = {str(s) for s in ontology.subjects(rdflib.RDF.type, None)
+               if str(s).startswith(str(KG._NS))}
+    assert {str(KG._NS) + name for name in KG.__annotations__} == defined

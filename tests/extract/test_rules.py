@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.extract import get_extractor
+from kg.extract.acronyms import find_definitions
+from kg.extract.matcher import VocabMatcher
+from kg.extract.text import split_sentences
+from kg.model import Paper
+from kg.readers import read_papers
+from kg.vocab import load_vocabulary
+
+
+def _relations(paper: Paper) -> dict[str, set[str]]:
+    findings = get_extractor()(paper)
+    labels = {e.id: e.label for e in findings.entities}
+    labels[paper.id] = "@paper"
+    out: dict[str, set[str]] = {}
+    for r in findings.relations:
+        out.setdefault(r.type, set()).add(labels[r.target])
+    return out
+
+
+@pytest.mark.parametrize(("text", "long", "short"), [
+    ("based on Low-Rank Adaptation (LoRA) to", "Low-Rank Adaptation", "LoRA"),
+    ("fueling autonomous Multi-Agent System (MAS) development", "Multi-Agent System", "MAS"),
+    ("a zero false negative rate (FNR) for", "false negative rate", "FNR"),
+])
+def test_acronyms_schwartz_hearst(text: str, long: str, short: str) -> None:
+    (d,) = find_definitions(text)
+    assert (d.long, d.short) == (long, short)
+    assert text[d.long_start:d.long_end] == long
+
+
+def test_matcher_longest_match_and_acronym_case() -> None:
+    matcher = VocabMatcher(load_vocabulary())
+    found = {m.surface: m.concept.id for m in matcher.find(
+        "NVIDIA H100 GPUs and a tee shirt, with TEEs and MoEs")}
+    assert found == {"NVIDIA H100": "hardware/nvidia-h100", "GPUs": "hardware/gpu",
+                     "TEEs": "hardware/tee", "MoEs": "technique/moe"}
+
+
+def test_text_sentences_keep_offsets() -> None:
+    text = "Title\nFirst sentence, e.g. with an abbreviation. Second one at 4.5x speed."
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "Title", "First sentence, e.g. with an abbreviation.", "Second one at 4.5x speed."]
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+
+
+def test_rules_relations_of_a_serving_paper(page: Path) -> None:
+    paper = read_papers([page])[0]
+    relations = _relations(paper)
+    assert relations["proposes"] == {"FastServe"}
+    assert {"speculative decoding", "KV cache", "Llama-3-70B"} <= relations["uses"]
+    assert "NVIDIA H100" in relations["targets"]
+    assert {"throughput", "time to first token", "accuracy"} <= relations["measures"]
+    assert relations["evaluated_on"] == {"GSM8K"}
+    assert relations["outperforms"] == {"vLLM"}
+    assert "vLLM" not in relations["uses"]  # a beaten baseline is not "used"
+
+
+def test_rules_outperforms_keeps_metric_and_numbers(page: Path) -> None:
+    paper = read_papers([page])[0]
+    findings = get_extractor()(paper)
+    (claim,) = [r for r in findings.relations if r.type == "outperforms"]
+    assert claim.source.endswith("fastserve")
+    assert claim.metric == "metric/throughput"
+    assert dict(claim.values)["factor"] == "2.4"
+
+
+def test_rules_every_relation_keeps_evidence_inside_the_text(page: Path) -> None:
+    paper = read_papers([page])[1]
+    findings = get_extractor()(paper)
+    text = f"{paper.title}\n{paper.abstract}"
+    assert findings.relations
+    for relation in findings.relations:
+        ev = relation.evidence
+        assert ev.sentence in text
+        assert 0 <= ev.start < ev.end <= len(text)
+        assert ev.rule.endswith(".v1")
+
+
+def test_rules_paper_acronym_overrides_vocabulary() -> None:
+    # "DDR" is DRAM in the vocabulary, but this paper defines it as a technique of its own.
+    paper = Paper(id="p", title="SparX: sparse training",
+                  abstract="We propose dynamic data removal (DDR) to cut cost. DDR is fast.")
+    relations = _relations(paper)
+    assert "DRAM" not in relations.get("targets", set())

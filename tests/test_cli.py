@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_cli_every_command_has_help_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_cli_every_command_is_documented(command: str) -> None:
+    assert f"kg {command}" in (ROOT / "docs" / "cli.md").read_text()
+
+
+def test_cli_build_writes_the_exports(page: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(page), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 distinct papers" in result.output
+    for name in ("graph.ttl", "graph.nt", "graph.jsonld", "graph.html", "findings.jsonl",
+                 "summary.json"):
+        assert (out / name).stat().st_size > 0
+    assert "graph.html" in result.output
+
+
+def test_cli_extract_follows_the_scorer_contract(page: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pred.jsonl"
+    result = CliRunner().invoke(cli, ["extract", str(page), "--format", "jsonl", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 2
+    for record in records:
+        assert {"id", "title", "entities", "relations"} <= set(record)
+        ids = {e["id"] for e in record["entities"]} | {record["id"]}
+        for entity in record["entities"]:
+            assert entity["type"] in {"Technique", "Model", "Hardware", "Metric", "Dataset"}
+            assert isinstance(entity["label"], str) and isinstance(entity["aliases"], list)
+        for relation in record["relations"]:
+            assert relation["type"] in {"proposes", "uses", "targets", "measures",
+                                        "evaluated_on", "outperforms"}
+            assert relation["source"] in ids and relation["target"] in ids
+            assert relation["evidence"]["sentence"]
+
+
+def test_cli_bad_input_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("hello\n")
+    result = CliRunner().invoke(cli, ["build", str(path), "-o", str(tmp_path / "o")])
+    assert result.exit_code != 0
+    assert "notes.txt" in result.output
+
+
+@pytest.mark.slow
+def test_cli_build_sample_corpus(corpus_files: list[Path], tmp_path: Path) -> None:
+    import rdflib
+
+    from kg.namespaces import KG
+
+    result = CliRunner().invoke(cli, ["build", *map(str, corpus_files), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Read 378 entries from 5 files: 319 distinct papers." in result.output
+    rdf_graph = rdflib.Graph().parse(tmp_path / "graph.ttl", format="turtle")
+    assert len(set(rdf_graph.subjects(rdflib.RDF.type, KG.Paper))) == 319
+    for predicate in (KG.uses, KG.targets, KG.outperforms, KG.measures, KG.proposes,
+                      KG.evaluatedOn):
+        assert next(rdf_graph.triples((None, predicate, None)), None) is not None
+    for cls in (KG.Technique, KG.Hardware, KG.Metric, KG.Model, KG.Dataset):
+        assert next(rdf_graph.subjects(rdflib.RDF.type, cls), None) is not None

@@ -75,14 +75,23 @@ class Candidate:
 
 def is_name(token: str) -> bool:
     """True for a system/product name token: inner capitals, digits or all caps ("vLLM",
-    "FlashAttention", "H100", "MOHAF"), not a plain word ("Efficient")."""
-    letters = [c for c in token if c.isalpha()]
-    if len(letters) < 2 and not any(c.isdigit() for c in token):
+    "FlashAttention", "H100", "MOHAF", "MoE-Lens"), not a plain or hyphenated word
+    ("Efficient", "Multi-Objective")."""
+    parts = [p for p in re.split(r"[-.+]", token) if p]
+    if not parts or not any(c.isupper() for c in token):
         return False
-    if not any(c.isupper() for c in token):
+    return any(_is_name_part(p) for p in parts)
+
+
+def _is_name_part(part: str) -> bool:
+    letters = [c for c in part if c.isalpha()]
+    if not letters:
         return False
-    inner_caps = any(c.isupper() for c in token[1:])
-    return inner_caps or any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
+    if any(c.isdigit() for c in part):
+        return True
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return True
+    return any(c.isupper() for c in part[1:])
 
 
 def sentence_of(sentences: list[Sentence], pos: int) -> Sentence:
@@ -170,6 +179,19 @@ def _proposal_sentence(sentence: Sentence, patterns: Patterns) -> bool:
     has_self = any(re.search(r"(?<![a-z])" + re.escape(s) + r"(?![a-z])", lower)
                    for s in patterns.self_reference)
     return has_verb and has_self or bool(words & patterns.naming_cues)
+
+
+def _is_object_of_cue(before: str, patterns: Patterns) -> bool:
+    """True when the text before a definition ends with a proposal verb or naming cue and at most
+    five words with no preposition: "we propose the Multi-Objective ... (MOHAF)"."""
+    words = re.findall(r"[A-Za-z-]+|[,;:()]", before)
+    for i in range(len(words) - 1, max(-1, len(words) - 7), -1):
+        word = words[i].lower()
+        if word in patterns.proposal_verbs or word in patterns.naming_cues:
+            return True
+        if word in _STOP_SCAN or word in ",;:()":
+            return False
+    return False
 
 
 def _title_prefix_name(title: str) -> str | None:
@@ -300,17 +322,19 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
         if not _proposal_sentence(sentence, patterns):
             continue
         for d in definitions:
-            if sentence.start <= d.short_start < sentence.end:
+            if sentence.start <= d.short_start < sentence.end and \
+                    _is_object_of_cue(text[sentence.start:d.long_start], patterns):
                 candidate = registry.get(d.short) or registry.get(d.long)
                 if candidate is not None and candidate.concept is None and \
                         candidate.type != "Metric":
                     candidate.proposed = True
                     candidate.proposed_span = candidate.proposed_span or (d.long_start, d.short_end)
         for name, start, end in _names_after_cue(sentence, patterns):
+            if any(d.long_start <= start < d.long_end for d in definitions):
+                continue  # "called Sparse Continual Learning (SparCL)": the definition names it
             candidate = registry.get(name)
-            if candidate is not None and (candidate.concept is not None and
-                                          candidate.concept.type != "Technique"):
-                continue
+            if candidate is not None and candidate.concept is not None:
+                continue  # a known system the paper builds on, not its contribution
             if candidate is None:
                 entity_type = "Dataset" if re.search(r"bench|dataset|corpus", name, re.I) else \
                     "Technique"
@@ -323,23 +347,32 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                 candidate.add(span, "proposed.v1")
 
 
+_STOP_SCAN = {"for", "to", "of", "on", "that", "which", "with", "in", "by", "from", "using",
+              "based", "via", "across", "over", "into", "under", "and", "or", "as", "at",
+              "where", "when", "while", "than", "whose", "its", "their"}
+
+
 def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, int, int]]:
-    """Name tokens right after a proposal verb or naming cue: "we present FastSwitch, a ..."."""
+    """Name tokens right after a proposal verb or naming cue: "we present FastSwitch, a ...".
+
+    The scan stops at a preposition or clause break: in "a system that enables an RC car" or
+    "built on LInear grOup RNN" the name is not the paper's contribution.
+    """
     out = []
     cue_words = patterns.proposal_verbs | patterns.naming_cues
     for m in re.finditer(r"[A-Za-z]+", sentence.text):
-        if m.group(0).lower() not in cue_words:
+        cue = m.group(0).lower()
+        if cue not in cue_words:
             continue
-        rest = sentence.text[m.end(): m.end() + 120]
+        naming = cue in patterns.naming_cues
+        rest = sentence.text[m.end(): m.end() + 100]
         for n in NAME_RE.finditer(rest):
             word = n.group(0)
             before = rest[: n.start()]
-            if re.search(r"[,;:(]", before) and not re.search(r"(called|named|dubbed|termed)\s*$",
-                                                                  before):
+            if re.search(r"[,;:()]", before) or len(before.split()) > 5:
                 break
-            if len(before.split()) > 8:
+            if word.lower() in _STOP_SCAN:
                 break
-            naming = m.group(0).lower() in patterns.naming_cues
             if is_name(word) or naming and word[0].isupper():
                 start = sentence.start + m.end() + n.start()
                 out.append((word.rstrip("."), start, start + len(word.rstrip("."))))

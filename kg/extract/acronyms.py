@@ -56,9 +56,28 @@ def _best_long_form(short: str, words: list[str]) -> int | None:
     return len(text[:start_char].split())
 
 
+_INVERSE = re.compile(r"(?<![\w-])([A-Z][A-Za-z0-9-]{1,11})\s+\(([A-Za-z][A-Za-z -]{4,80})\)")
+
+
+def _find_inverse(text: str) -> list[Definition]:
+    """ "SHORT (Long Form)": "introducing DGF (Dynamic Gating Fusion) to ..."."""
+    out = []
+    for m in _INVERSE.finditer(text):
+        short, long = m.group(1), m.group(2).strip()
+        if not _is_short_form(short) or len(long.split()) < 2:
+            continue
+        initials = "".join(w[0] for w in re.split(r"[\s-]+", long) if w).lower()
+        letters = "".join(c for c in short.rstrip("s") if c.isalpha()).lower()
+        if initials != letters:
+            continue
+        out.append(Definition(long, short, m.start(2), m.start(2) + len(long), m.start(1),
+                              m.end(1)))
+    return out
+
+
 def find_definitions(text: str) -> list[Definition]:
-    """Every "long form (SHORT)" definition in ``text``, left to right."""
-    out: list[Definition] = []
+    """Every "long form (SHORT)" or "SHORT (long form)" definition in ``text``, in order."""
+    out: list[Definition] = _find_inverse(text)
     for m in _PAREN.finditer(text):
         short = m.group(1).rstrip(".-")
         if not _is_short_form(short):
@@ -86,4 +105,4 @@ def find_definitions(text: str) -> list[Definition]:
         short_start = m.start(1)
         out.append(Definition(long_text.strip('"\''), short, long_start, long_start +
                               len(long_text), short_start, short_start + len(short)))
-    return out
+    return sorted(out, key=lambda d: min(d.long_start, d.short_start))

@@ -21,8 +21,8 @@ __all__ = ["Comparison", "find_comparisons", "parse_values"]
 _FACTOR_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|×|times)(?![\w])", re.I)
 _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _VS_RE = re.compile(r"(\d+(?:\.\d+)?\s*%?)\s*(?:vs\.?|versus)\s*(\d+(?:\.\d+)?\s*%?)", re.I)
-_CLAUSE_END = re.compile(r"[;:]|,\s+(?:while|and|but|which|whereas|with|achieving|reducing|"
-                         r"improving|demonstrating)\b|\.\s")
+_CLAUSE_END = re.compile(r"[;:]|,\s+(?:while|and|but|which|whereas|with|[a-z]+ing)\b|\.\s")
+_NUMBER_AFTER = re.compile(r"\s*(?:\d|an?\s+order|half|twice|double|one|two|three|four|five|ten)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,8 @@ def _cues(lower: str, patterns: Patterns) -> list[tuple[int, int, str]]:
     if has_comparative or _FACTOR_RE.search(lower):
         for prep in patterns.comparison_preps:
             for m in re.finditer(r"(?<![a-z])" + re.escape(prep) + r"(?![a-z])", lower):
+                if prep in ("over", "than") and _NUMBER_AFTER.match(lower, m.end()):
+                    continue  # "over 11x", "more than 10,000": a quantity, not a baseline
                 out.append((m.start(), m.end(), "prep"))
     out.sort()
     # Drop cues inside a longer cue ("compared to" vs "to").
@@ -86,7 +88,8 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
     stop = _CLAUSE_END.search(rest)
     region_end = region_start + (stop.start() if stop else len(rest))
     found = [(s, c) for s, c in _mentions_in(candidates, region_start, region_end)
-             if c.type in ("Technique", "Model") and not c.proposed]
+             if c.type in ("Technique", "Model") and not c.proposed
+             and not _vague(sentence.text, s - sentence.start, c, patterns)]
     if found:
         # The first mention only, unless the clause lists several ("A, B, and C").
         first = found[0][0]
@@ -97,19 +100,46 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
                     c is not listed[-1][1]:
                 listed.append((s, c))
         return listed if first - region_start < 80 else []
-    # An unknown product-like name right after the cue ("than LIMO", "over DistriFusion").
-    words = NAME_RE.finditer(sentence.text, cue_end, cue_end + 60)
-    for n in words:
+    # Unknown product-like names right after the cue ("than LIMO", "compared to Greedy (0.185),
+    # First-Price (0.138), and Random (0.101) auctions").
+    out: list[tuple[int, Candidate]] = []
+    pos = cue_end
+    limit = (stop.start() + cue_end) if stop else len(sentence.text)
+    while pos < limit:
+        n = NAME_RE.search(sentence.text, pos, limit)
+        if n is None:
+            break
         word = n.group(0)
-        if word.lower() in patterns.vague_baselines or word.lower() in ("the", "a", "an"):
+        gap = sentence.text[pos: n.start()]
+        if out and not re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,\s*)?(?:and\s+|or\s+)?", gap):
+            break
+        if not out and word.lower() in {"the", "a", "an"}:
+            pos = n.end()
             continue
-        if is_name(word) or re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*", word) and \
-                n.start() - cue_end < 3:
-            s = sentence.start + n.start()
-            return [(s, Candidate("Technique", word, spans=[(s, s + len(word))],
-                                  rules=["outperforms.v1"]))]
-        break
-    return []
+        named = is_name(word) or re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*", word) and (
+            out or n.start() - cue_end < 3)
+        if not named or word.lower() in patterns.vague_baselines:
+            break
+        s = sentence.start + n.start()
+        out.append((s, Candidate("Technique", word, spans=[(s, s + len(word))],
+                                 rules=["outperforms.v1"])))
+        pos = n.end()
+    return out
+
+
+def _vague(text: str, pos: int, candidate: Candidate, patterns: Patterns) -> bool:
+    """ "standard FL methods", "prior FL baselines", "existing MoE systems": not a named loser.
+
+    ``pos`` is the mention's offset in the sentence ``text``.
+    """
+    before = re.findall(r"[a-z-]+", text[max(0, pos - 40): pos].lower())[-2:]
+    if any(w in patterns.vague_baselines for w in before):
+        return True
+    mention = re.match(r"[\w.+-]+(?:\s+[\w.+-]+)*?(?=[\s,.;:)]|$)", text[pos:])
+    rest = text[pos + (len(mention.group(0)) if mention else 0):]
+    after = re.findall(r"[a-z-]+", rest.lower())[:1]
+    return bool(after) and after[0] in patterns.baseline_heads and is_name(
+        candidate.label) is False
 
 
 def find_comparisons(sentences: list[Sentence], candidates: list[Candidate],

@@ -18,7 +18,7 @@ __all__ = ["Patterns", "load_patterns"]
 
 _LIST_KEYS = ("proposal_verbs", "naming_cues", "self_reference", "outperform_verbs",
               "comparison_preps", "comparative_words", "vague_baselines", "background_cues",
-              "model_families")
+              "model_families", "novel_heads", "baseline_heads")
 _HEAD_TYPES = ("Metric", "Hardware", "Dataset", "Model")
 
 
@@ -35,6 +35,8 @@ class Patterns:
     vague_baselines: frozenset[str]
     background_cues: tuple[str, ...]
     model_families: tuple[str, ...]
+    novel_heads: frozenset[str]
+    baseline_heads: frozenset[str]
     type_heads: dict[str, frozenset[str]]
 
 
@@ -65,6 +67,8 @@ def parse_patterns(data: dict, *, source: str = "<patterns>") -> Patterns:
         vague_baselines=frozenset(lower["vague_baselines"]),
         background_cues=tuple(lower["background_cues"]),
         model_families=tuple(sorted(data["model_families"], key=len, reverse=True)),
+        novel_heads=frozenset(lower["novel_heads"]),
+        baseline_heads=frozenset(lower["baseline_heads"]),
         type_heads={k: frozenset(v.lower() for v in heads[k]) for k in _HEAD_TYPES},
     )
 

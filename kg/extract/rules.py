@@ -318,17 +318,41 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
         for span in _word_spans(text, prefix):
             candidate.add(span, "proposed.v1")
 
+    def propose(candidate: Candidate, span: tuple[int, int]) -> Candidate:
+        candidate.add(span, "proposed.v1")
+        candidate.proposed = True
+        candidate.proposed_span = candidate.proposed_span or span
+        candidate = registry.add(candidate)
+        for word_span in _word_spans(text, text[span[0]:span[1]]):
+            candidate.add(word_span, "proposed.v1")
+        return candidate
+
     for sentence in sentences[1:]:
+        # "Our Word Variant Disambiguation (WDA) maps ...": the paper's own named part.
+        for d in definitions:
+            start = min(d.long_start, d.short_start)
+            if sentence.start <= start < sentence.end and re.search(
+                    r"\b(?:our|the proposed|our proposed)\s+$", text[sentence.start:start], re.I):
+                candidate = registry.get(d.short) or registry.get(d.long)
+                if candidate is not None and candidate.concept is None:
+                    propose(candidate, (d.long_start, d.long_end))
         if not _proposal_sentence(sentence, patterns):
             continue
+        listed = False
         for d in definitions:
-            if sentence.start <= d.short_start < sentence.end and \
-                    _is_object_of_cue(text[sentence.start:d.long_start], patterns):
+            start = min(d.long_start, d.short_start)
+            if not sentence.start <= start < sentence.end:
+                continue
+            # "we propose A (X) to ..., B (Y) to ..., and C (Z)": the list continues the object.
+            if listed or _is_object_of_cue(text[sentence.start:start], patterns):
                 candidate = registry.get(d.short) or registry.get(d.long)
                 if candidate is not None and candidate.concept is None and \
                         candidate.type != "Metric":
-                    candidate.proposed = True
-                    candidate.proposed_span = candidate.proposed_span or (d.long_start, d.short_end)
+                    propose(candidate, (d.long_start, d.long_end))
+                    listed = True
+        for phrase, start, end in _novel_phrases(sentence, patterns):
+            if registry.get(phrase) is None:
+                propose(Candidate("Technique", phrase), (start, end))
         for name, start, end in _names_after_cue(sentence, patterns):
             if any(d.long_start <= start < d.long_end for d in definitions):
                 continue  # "called Sparse Continual Learning (SparCL)": the definition names it
@@ -336,15 +360,51 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
             if candidate is not None and candidate.concept is not None:
                 continue  # a known system the paper builds on, not its contribution
             if candidate is None:
-                entity_type = "Dataset" if re.search(r"bench|dataset|corpus", name, re.I) else \
-                    "Technique"
-                candidate = Candidate(entity_type, name)
-            candidate.add((start, end), "proposed.v1")
-            candidate.proposed = True
-            candidate.proposed_span = candidate.proposed_span or (start, end)
-            candidate = registry.add(candidate)
-            for span in _word_spans(text, name):
-                candidate.add(span, "proposed.v1")
+                candidate = Candidate(_name_type(name, sentence.text), name)
+            propose(candidate, (start, end))
+
+    # "to form PxCorpus, the first spoken ... corpus": an appositive that says it is new.
+    for m in re.finditer(r"(?<![\w-])([A-Za-z][\w.+-]*[A-Za-z0-9+])\s*,\s+(?:the|a|an)\s+"
+                         r"(?:first|novel|new)\b", text):
+        name = m.group(1)
+        if is_name(name) and registry.get(name) is None or (
+                (c := registry.get(name)) is not None and c.concept is None):
+            propose(registry.get(name) or Candidate(
+                _name_type(name, text[m.end(): m.end() + 80]), name), (m.start(1), m.end(1)))
+
+    # Variants of a proposed name are the paper's too: "LION-Mamba", "Qwen-SFT-MoI".
+    proposed = {norm_key(c.label) for c in registry.values() if c.proposed}
+    proposed |= {norm_key(a) for c in registry.values() if c.proposed for a in c.aliases}
+    for m in NAME_RE.finditer(text):
+        name = m.group(0)
+        parts = [p for p in re.split(r"-", name) if p]
+        if len(parts) > 1 and is_name(name) and registry.get(name) is None and any(
+                norm_key(p) in proposed for p in parts):
+            propose(Candidate("Technique", name), (m.start(), m.end()))
+
+
+def _name_type(name: str, context: str) -> str:
+    """A new proposed name is a Dataset when it or the words after it say so."""
+    if re.search(r"bench|dataset|corpus", name, re.I) or re.match(
+            r"[^.]{0,60}\b(benchmark|dataset|corpus|suite)\b", context, re.I):
+        return "Dataset"
+    return "Technique"
+
+
+def _novel_phrases(sentence: Sentence, patterns: Patterns) -> list[tuple[str, int, int]]:
+    """ "applies a novel adversarial consistency training approach" -> the named-by-words idea."""
+    out = []
+    heads = "|".join(sorted(patterns.novel_heads))
+    for m in re.finditer(r"\b(?:a|an)\s+(?:novel|new)\s+((?:[a-z][a-z-]+\s+){2,4}?)(?:" + heads +
+                         r")\b", sentence.text):
+        phrase = m.group(1).strip()
+        words = phrase.split()
+        if any(w in _STOP_SCAN or w in {"and", "efficient", "simple", "effective", "general",
+                                        "lightweight", "unified", "scalable"} for w in words):
+            continue
+        start = sentence.start + m.start(1)
+        out.append((phrase, start, start + len(phrase)))
+    return out
 
 
 _STOP_SCAN = {"for", "to", "of", "on", "that", "which", "with", "in", "by", "from", "using",
@@ -376,5 +436,15 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
             if is_name(word) or naming and word[0].isupper():
                 start = sentence.start + m.end() + n.start()
                 out.append((word.rstrip("."), start, start + len(word.rstrip("."))))
+                # "named HeteroIR and HeteroIM": a short list of names continues.
+                tail = rest[n.end():]
+                while (more := re.match(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)"
+                                        r"([A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*)", tail)):
+                    if not is_name(more.group(1)):
+                        break
+                    offset = len(rest) - len(tail) + more.start(1)
+                    begin = sentence.start + m.end() + offset
+                    out.append((more.group(1), begin, begin + len(more.group(1))))
+                    tail = tail[more.end():]
                 break
     return out

@@ -8,12 +8,13 @@ Extractors are registered by versioned name (``EXTRACTORS``); ``DEFAULT_EXTRACTO
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Iterator
 
 from kg.extract.compare import find_comparisons
 from kg.extract.matcher import VocabMatcher
 from kg.extract.patterns import Patterns, load_patterns
-from kg.extract.rules import Candidate, collect_candidates, sentence_of
+from kg.extract.rules import Candidate, collect_candidates, is_background, sentence_of
 from kg.extract.text import paper_text, split_sentences
 from kg.model import Entity, Evidence, Paper, PaperFindings, Relation
 from kg.vocab import Vocabulary, load_vocabulary
@@ -67,6 +68,8 @@ class RulesExtractor:
             return Evidence(sentence.text, span[0], span[1], rule)
 
         beaten = {c.loser.id for c in comparisons}
+        compared = {c.sentence.start for c in comparisons}
+        background = [is_background(sentence, self.patterns) for sentence in sentences]
         for candidate in sorted(candidates, key=lambda c: c.spans[0] if c.spans else (0, 0)):
             if not candidate.spans:
                 continue
@@ -78,8 +81,13 @@ class RulesExtractor:
                     relations.append(Relation("evaluated_on", paper.id, entity(candidate),
                                               evidence(span, "proposed.v1")))
                 continue
-            if candidate.id in beaten:
+            if candidate.id in beaten and not _also_built_on(candidate, sentences, compared,
+                                                             self.patterns):
                 continue
+            if candidate.type in ("Technique", "Model") and all(
+                    background[sentences.index(sentence_of(sentences, start))]
+                   for start, _ in candidate.spans):
+                continue  # named only as what others did ("while recent advances like o1 ...")
             role = ROLE_BY_TYPE[candidate.type]
             relations.append(Relation(role, paper.id, entity(candidate),
                                       evidence(candidate.spans[0], candidate.rules[0])))
@@ -101,6 +109,22 @@ class RulesExtractor:
                                   key=lambda e: e.id)),
             relations=tuple(relations),
         )
+
+
+def _also_built_on(candidate: Candidate, sentences: list, compared: set[int],
+                   patterns: Patterns) -> bool:
+    """A beaten system is also ``uses`` when the paper says it builds on it outside the
+    comparison ("we propose strategies for ZeRO++ ..."): the guidelines count both."""
+    for start, _ in candidate.spans:
+        sentence = sentence_of(sentences, start)
+        if sentence.start in compared or sentence.is_title:
+            continue
+        lower = sentence.text.lower()
+        if re.search(r"\b(we|our)\b", lower) and re.search(
+                r"\b(extend|extends|build on|built on|builds on|based on|on top of|adapt|"
+                r"adapts|for|into|integrate|integrates|leverag\w*|us(?:e|es|ing))\b", lower):
+            return True
+    return False
 
 
 EXTRACTORS: dict[str, Callable[[], Callable[[Paper], PaperFindings]]] = {

@@ -18,7 +18,7 @@ __all__ = ["Patterns", "load_patterns"]
 
 _LIST_KEYS = ("proposal_verbs", "naming_cues", "self_reference", "outperform_verbs",
               "comparison_preps", "comparative_words", "vague_baselines", "background_cues",
-              "model_families", "novel_heads", "baseline_heads")
+              "model_families", "novel_heads", "baseline_heads", "task_heads", "metric_heads")
 _HEAD_TYPES = ("Metric", "Hardware", "Dataset", "Model")
 
 
@@ -37,6 +37,8 @@ class Patterns:
     model_families: tuple[str, ...]
     novel_heads: frozenset[str]
     baseline_heads: frozenset[str]
+    task_heads: frozenset[str]
+    metric_heads: frozenset[str]
     type_heads: dict[str, frozenset[str]]
 
 
@@ -69,6 +71,8 @@ def parse_patterns(data: dict, *, source: str = "<patterns>") -> Patterns:
         model_families=tuple(sorted(data["model_families"], key=len, reverse=True)),
         novel_heads=frozenset(lower["novel_heads"]),
         baseline_heads=frozenset(lower["baseline_heads"]),
+        task_heads=frozenset(lower["task_heads"]),
+        metric_heads=frozenset(lower["metric_heads"]),
         type_heads={k: frozenset(v.lower() for v in heads[k]) for k in _HEAD_TYPES},
     )
 

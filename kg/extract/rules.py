@@ -27,7 +27,7 @@ from kg.ids import entity_id
 from kg.normalize import norm_key
 from kg.vocab import Concept, Vocabulary
 
-__all__ = ["Candidate", "collect_candidates", "is_name", "sentence_of"]
+__all__ = ["Candidate", "collect_candidates", "is_background", "is_name", "sentence_of"]
 
 # A product-like name: a capital, then letters/digits, with inner hyphens or dots.
 NAME_RE = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*\+*(?![\w])")
@@ -102,6 +102,19 @@ def sentence_of(sentences: list[Sentence], pos: int) -> Sentence:
     return sentences[-1]
 
 
+def is_background(sentence: Sentence, patterns: Patterns) -> bool:
+    """A sentence about others' work or the problem, not this paper's: it has a background cue
+    ("existing", "however", "recent advances") and no self-reference ("we", "our")."""
+    if sentence.is_title:
+        return False
+    lower = sentence.text.lower()
+    if any(re.search(r"(?<![a-z])" + re.escape(s) + r"(?![a-z])", lower)
+           for s in patterns.self_reference):
+        return False
+    return any(re.search(r"(?<![a-z])" + re.escape(c) + r"(?![a-z])", lower)
+               for c in patterns.background_cues)
+
+
 def type_from_head(phrase: str, patterns: Patterns, vocab: Vocabulary) -> str:
     """The entity type of a new name, from its last word (its head) and any vocabulary part."""
     words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", phrase)]
@@ -146,6 +159,10 @@ class _Registry:
         for name in candidate.names():
             self.by_name.setdefault(norm_key(name), candidate)
         return candidate
+
+    def remove(self, candidate: Candidate) -> None:
+        self.by_id = {k: v for k, v in self.by_id.items() if v is not candidate}
+        self.by_name = {k: v for k, v in self.by_name.items() if v is not candidate}
 
     def values(self) -> list[Candidate]:
         seen: dict[int, Candidate] = {}
@@ -229,9 +246,20 @@ def collect_candidates(
                 continue
         if norm_key(match.concept.label) in GENERIC_LABELS:
             continue
+        if match.concept.type == "Metric" and (
+                re.match(r"-[A-Za-z]", text[match.end:match.end + 2])
+                or re.search(r"[A-Za-z]-$", text[max(0, match.start - 2):match.start])):
+            continue  # "cost-effective", "low-latency": a modifier, not a measured quantity
+        follower = re.match(r"\s+([a-z]+)", text[match.end:])
+        if match.concept.type == "Technique" and follower and \
+                follower.group(1) in patterns.task_heads:
+            continue  # "tool use tasks", "RAG problems": a task, not a technique applied
         candidate = Candidate(match.concept.type, match.concept.label, concept=match.concept)
         candidate.add((match.start, match.end), "vocab.v1", alias=match.surface)
         registry.add(candidate)
+
+    # 1b. Quantities the paper reports a value of ("a task success rate of 76%").
+    _add_metric_phrases(text, registry, vocab, patterns)
 
     # 2. The paper's acronym definitions.
     for d in definitions:
@@ -250,12 +278,86 @@ def collect_candidates(
             candidate.add(span, "acronym.v1")
         registry.add(candidate)
 
-    # 3. Versioned model names of known families.
-    _add_model_names(text, registry, vocab, patterns)
+    # 2b. Named datasets and benchmarks: "the XBOW benchmark", "on the HAM10k dataset".
+    for m in re.finditer(r"(?<![\w-])([A-Z][\w.+-]*[A-Za-z0-9+])\s+(benchmark|dataset|corpus|"
+                         r"trace|suite)s?\b", text):
+        name = m.group(1)
+        if not is_name(name) or registry.get(name) is not None:
+            continue
+        candidate = Candidate("Dataset", name)
+        candidate.add((m.start(1), m.end(1)), "dataset_name.v1",
+                      alias=f"{name} {m.group(2)}")
+        registry.add(candidate)
+
+    # 3. Versioned model names of known families; they replace the bare family they contain.
+    covered = _add_model_names(text, registry, vocab, patterns)
+    for candidate in registry.values():
+        if candidate.type == "Model" and candidate.rules == ["vocab.v1"] and all(
+                any(s >= cs and e <= ce for cs, ce in covered) for s, e in candidate.spans):
+            registry.remove(candidate)
 
     # 4. The paper's own named contribution.
     _mark_proposed(text, sentences, registry, definitions, vocab, patterns)
     return registry.values()
+
+
+_PHRASE = r"((?:[a-z][a-z-]*\s+){0,3}[a-z][a-z-]*)"
+_NUM = r"(?:about\s+|approximately\s+|around\s+|up\s+to\s+|only\s+|over\s+|nearly\s+)?\$?\d"
+_CHANGE = (r"(?:improvements?|increases?|reductions?|decreases?|gains?|improv(?:es|ed|ing)|"
+           r"reduc(?:es|ed|ing)|increas(?:es|ed|ing)|boost(?:s|ed|ing)?|lower(?:s|ed|ing)?|"
+           r"cut(?:s|ting)?|decreas(?:es|ed|ing)|speeds?\s+up)")
+_METRIC_CONTEXTS = [
+    re.compile(_PHRASE + r"\s+of\s+" + _NUM),
+    re.compile(_PHRASE + r"\s*\(\s*\d"),
+    re.compile(_CHANGE + r"\s+(?:in\s+|of\s+|the\s+|their\s+|its\s+)*" + _PHRASE +
+               r"\s+(?:by|of|to)\s+" + _NUM),
+    re.compile(r"\d(?:[\d.,]*)\s*(?:%|x|×|times)\s+(?:higher|lower|better|faster|less|more|"
+               r"fewer|greater|smaller|reduction\s+in|improvement\s+in|increase\s+in|"
+               r"gain\s+in)\s+" + _PHRASE),
+    re.compile(r"\bin\s+terms\s+of\s+" + _PHRASE),
+]
+_PHRASE_STOP = {"the", "a", "an", "our", "its", "their", "this", "these", "that", "and", "or",
+                "of", "in", "by", "with", "on", "to", "for", "higher", "lower", "better",
+                "faster", "less", "more", "fewer", "improved", "reduced", "significant",
+                "significantly", "overall", "achieves", "achieve", "achieving", "has", "have",
+                "is", "are", "was", "were", "shows", "show", "reports", "report", "with",
+                "while", "maintaining", "same", "similar", "comparable", "high", "low", "good"}
+_QUALIFIERS = {"average", "mean", "total", "median", "peak", "overall", "end-to-end"}
+_ADJECTIVES = {"superior", "competitive", "significant", "high", "higher", "low", "lower", "better",
+               "comparable", "remarkable", "impressive", "good", "excellent", "strong",
+               "optimal", "best", "state-of-the-art", "new", "novel", "improved", "reduced",
+               "effective", "efficient", "perfect", "great", "greater", "substantial", "final",
+               "considerable", "notable", "competitive", "minimal", "maximum", "minimum"}
+
+
+def _add_metric_phrases(text: str, registry: _Registry, vocab: Vocabulary,
+                        patterns: Patterns) -> None:
+    """Metric names from measurement contexts, so quantities no vocabulary lists are found."""
+    for pattern in _METRIC_CONTEXTS:
+        for m in pattern.finditer(text):
+            words = m.group(1).split()
+            offsets = [m.start(1) + w.start() for w in re.finditer(r"\S+", m.group(1))]
+            # A metric name is a modifier and its head: keep the last two words, then drop
+            # qualifiers and evaluative adjectives ("superior allocation efficiency").
+            words, offsets = words[-2:], offsets[-2:]
+            while words and (words[0] in _PHRASE_STOP or words[0] in _ADJECTIVES):
+                words, offsets = words[1:], offsets[1:]
+            if not words or words[-1] not in patterns.metric_heads:
+                continue
+            if any(w in _PHRASE_STOP for w in words):
+                continue
+            phrase = " ".join(words)
+            start, end = offsets[0], offsets[0] + len(phrase)
+            short = " ".join(w for w in words if w not in _QUALIFIERS)
+            concept = vocab.lookup(phrase, "Metric") or vocab.lookup(short, "Metric")
+            if concept is not None:
+                candidate = Candidate("Metric", concept.label, concept=concept)
+            elif len(words) == 1 and concept is None:
+                continue  # a bare head ("time", "rate") is not a metric name
+            else:
+                candidate = Candidate("Metric", short or phrase)
+            candidate.add((start, end), "metric_phrase.v1", alias=phrase)
+            registry.add(candidate)
 
 
 def _consistent(concept: Concept | None, long: str) -> Concept | None:
@@ -272,7 +374,9 @@ def _consistent(concept: Concept | None, long: str) -> Concept | None:
 
 
 def _add_model_names(text: str, registry: _Registry, vocab: Vocabulary,
-                     patterns: Patterns) -> None:
+                     patterns: Patterns) -> list[tuple[int, int]]:
+    """Add versioned model names; return the spans they cover."""
+    covered: list[tuple[int, int]] = []
     families = "|".join(re.escape(f) for f in patterns.model_families)
     pattern = re.compile(
         r"(?<![\w-])(?:" + families + r")(?:[- ]?v?\d+(?:\.\d+)?[a-zA-Z]?)?"
@@ -293,6 +397,8 @@ def _add_model_names(text: str, registry: _Registry, vocab: Vocabulary,
                 candidate.aliases = []
         candidate.add((m.start(), m.end()), "model_name.v1", alias=surface)
         registry.add(candidate)
+        covered.append((m.start(), m.end()))
+    return covered
 
 
 def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
@@ -302,10 +408,8 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
     prefix = _title_prefix_name(title)
     if prefix:
         start = title.find(prefix)
-        candidate = registry.get(prefix) or Candidate(
-            type_from_head(title, patterns, vocab) if re.search(
-                r"\b(bench|benchmark|dataset|corpus|trace)s?\b", title, re.I) else "Technique",
-            prefix)
+        candidate = registry.get(prefix) or Candidate(_name_type(prefix, title[len(prefix):]),
+                                                      prefix)
         candidate.add((start, start + len(prefix)), "proposed.v1")
         candidate.proposed = True
         candidate.proposed_span = candidate.proposed_span or (start, start + len(prefix))

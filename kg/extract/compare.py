@@ -88,8 +88,9 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
     stop = _CLAUSE_END.search(rest)
     region_end = region_start + (stop.start() if stop else len(rest))
     found = [(s, c) for s, c in _mentions_in(candidates, region_start, region_end)
-             if c.type in ("Technique", "Model") and not c.proposed
-             and not _vague(sentence.text, s - sentence.start, c, patterns)]
+             if c.type in ("Technique", "Model") and not c.proposed]
+    if found and _vague(sentence.text, found[0][0] - sentence.start, found[0][1], patterns):
+        return []  # "over vanilla MAS based on Llama 3 8B": the loser is the vague one
     if found:
         # The first mention only, unless the clause lists several ("A, B, and C").
         first = found[0][0]

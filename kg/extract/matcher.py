@@ -2,7 +2,8 @@
 
 Names are compared token by token after folding case and plurals (``kg.normalize``), so
 "GPUs", "GPU" and "Graphics Processing Units" all hit their concept. Acronym-like names
-("MoE", "TEE", "PIM") must match as written, so prose words ("tee", "pim") do not.
+("MoE", "TEE", "PIM") and one-word proper names ("Frontier", "Spark") must match as written,
+so prose words ("tee", "pareto frontier") do not.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class VocabMatcher:
                     node = node.setdefault(key, {})
                 entry = node.setdefault("", _Entry([]))
                 if not any(c.id == concept.id and n == name for c, n, _ in entry.concepts):
-                    entry.concepts.append((concept, name, is_acronym(name)))
+                    entry.concepts.append((concept, name, _case_sensitive(name)))
 
     def find(self, text: str) -> list[Match]:
         """Every longest, non-overlapping vocabulary match in ``text``, left to right."""
@@ -78,6 +79,14 @@ class VocabMatcher:
             out.append(Match(start, end, text[start:end], concept, acronym))
             i = end_tok
         return out
+
+
+def _case_sensitive(name: str) -> bool:
+    """Acronyms ("TEE") and one-word proper names ("Frontier", "Ray", "Spark") match only as
+    written, so "pareto frontier" and "a ray of" are not the supercomputer or the framework."""
+    if is_acronym(name):
+        return True
+    return " " not in name and "-" not in name and name[:1].isupper() and name[1:].islower()
 
 
 def _split_name(name: str) -> str:

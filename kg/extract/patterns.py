@@ -18,7 +18,7 @@ __all__ = ["Patterns", "load_patterns"]
 
 _LIST_KEYS = ("proposal_verbs", "naming_cues", "self_reference", "outperform_verbs",
               "comparison_preps", "comparative_words", "vague_baselines", "background_cues",
-              "model_families", "novel_heads", "baseline_heads", "task_heads", "metric_heads")
+              "model_families", "novel_heads", "baseline_heads", "task_heads", "metric_heads", "task_nouns")
 _HEAD_TYPES = ("Metric", "Hardware", "Dataset", "Model")
 
 
@@ -39,6 +39,7 @@ class Patterns:
     baseline_heads: frozenset[str]
     task_heads: frozenset[str]
     metric_heads: frozenset[str]
+    task_nouns: frozenset[str]
     type_heads: dict[str, frozenset[str]]
 
 
@@ -73,6 +74,7 @@ def parse_patterns(data: dict, *, source: str = "<patterns>") -> Patterns:
         baseline_heads=frozenset(lower["baseline_heads"]),
         task_heads=frozenset(lower["task_heads"]),
         metric_heads=frozenset(lower["metric_heads"]),
+        task_nouns=frozenset(lower["task_nouns"]),
         type_heads={k: frozenset(v.lower() for v in heads[k]) for k in _HEAD_TYPES},
     )
 

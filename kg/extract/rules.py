@@ -198,14 +198,25 @@ def _proposal_sentence(sentence: Sentence, patterns: Patterns) -> bool:
     return has_verb and has_self or bool(words & patterns.naming_cues)
 
 
+_SELF_SUBJECT = re.compile(r"\b(?:we|our|paper|work|study|letter|article|thesis|chapter|"
+                           r"i)\b(?:\s+\w+){0,2}\s*$", re.I)
+
+
+def _self_subject(before: str) -> bool:
+    """True when the paper is the subject of the verb that follows ``before``."""
+    return bool(_SELF_SUBJECT.search(before))
+
+
 def _is_object_of_cue(before: str, patterns: Patterns) -> bool:
     """True when the text before a definition ends with a proposal verb or naming cue and at most
     five words with no preposition: "we propose the Multi-Objective ... (MOHAF)"."""
     words = re.findall(r"[A-Za-z-]+|[,;:()]", before)
     for i in range(len(words) - 1, max(-1, len(words) - 7), -1):
         word = words[i].lower()
-        if word in patterns.proposal_verbs or word in patterns.naming_cues:
+        if word in patterns.naming_cues:
             return True
+        if word in patterns.proposal_verbs:
+            return word.endswith("ing") or _self_subject(" ".join(words[:i]))
         if word in _STOP_SCAN or word in ",;:()":
             return False
     return False
@@ -271,6 +282,9 @@ def collect_candidates(
         if concept is not None:
             candidate = Candidate(concept.type, concept.label, concept=concept)
         else:
+            head = d.long.lower().split()[-1]
+            if head in patterns.task_nouns:
+                continue  # a task, field or organisation ("Natural Language Processing (NLP)")
             candidate = Candidate(type_from_head(d.long, patterns, vocab), d.long)
         candidate.add((d.long_start, d.long_end), "acronym.v1", alias=d.long)
         candidate.add((d.short_start, d.short_end), "acronym.v1", alias=d.short)
@@ -454,9 +468,6 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                         candidate.type != "Metric":
                     propose(candidate, (d.long_start, d.long_end))
                     listed = True
-        for phrase, start, end in _novel_phrases(sentence, patterns):
-            if registry.get(phrase) is None:
-                propose(Candidate("Technique", phrase), (start, end))
         for name, start, end in _names_after_cue(sentence, patterns):
             if any(d.long_start <= start < d.long_end for d in definitions):
                 continue  # "called Sparse Continual Learning (SparCL)": the definition names it
@@ -466,6 +477,16 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
             if candidate is None:
                 candidate = Candidate(_name_type(name, sentence.text), name)
             propose(candidate, (start, end))
+
+    # "FlashSpeech ... applies a novel adversarial consistency training approach".
+    own = [c for c in registry.values() if c.proposed]
+    for sentence in sentences[1:]:
+        if not (_proposal_sentence(sentence, patterns) or any(
+                sentence.start <= s < sentence.end for c in own for s, _ in c.spans)):
+            continue
+        for phrase, start, end in _novel_phrases(sentence, patterns):
+            if registry.get(phrase) is None:
+                propose(Candidate("Technique", phrase), (start, end))
 
     # "to form PxCorpus, the first spoken ... corpus": an appositive that says it is new.
     for m in re.finditer(r"(?<![\w-])([A-Za-z][\w.+-]*[A-Za-z0-9+])\s*,\s+(?:the|a|an)\s+"
@@ -483,7 +504,8 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
         name = m.group(0)
         parts = [p for p in re.split(r"-", name) if p]
         if len(parts) > 1 and is_name(name) and registry.get(name) is None and any(
-                norm_key(p) in proposed for p in parts):
+                norm_key(p) in proposed for p in parts) and all(
+                p[0].isupper() or p[0].isdigit() for p in parts):
             propose(Candidate("Technique", name), (m.start(), m.end()))
 
 
@@ -529,6 +551,9 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
         if cue not in cue_words:
             continue
         naming = cue in patterns.naming_cues
+        gerund = cue.endswith("ing")
+        if not naming and not gerund and not _self_subject(sentence.text[: m.start()]):
+            continue  # "hardware co-designed LLMs": a participle, not the paper proposing
         rest = sentence.text[m.end(): m.end() + 100]
         for n in NAME_RE.finditer(rest):
             word = n.group(0)
@@ -537,6 +562,8 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
                 break
             if word.lower() in _STOP_SCAN:
                 break
+            if re.search(r"\b(?:a|an)\s*$", before) and not naming:
+                continue  # "a SOAP classifier": the name qualifies an unnamed contribution
             if is_name(word) or naming and word[0].isupper():
                 start = sentence.start + m.end() + n.start()
                 out.append((word.rstrip("."), start, start + len(word.rstrip("."))))

@@ -134,11 +134,18 @@ def _edge_triples(G: nx.MultiDiGraph, u: str, v: str, data: dict) -> Iterator[Tr
                 yield st, KG.metric, entity_iri(data["metric"])
             values = data.get("values") or {}
             for key, term in (("factor", KG.factor), ("percent", KG.percent)):
-                if key in values and _DECIMAL.match(values[key]):
-                    yield st, term, Literal(values[key], datatype=XSD.decimal)
+                number = _upper_bound(values.get(key, ""))
+                if number is not None:
+                    yield st, term, Literal(number, datatype=XSD.decimal)
             for key, term in (("value", KG.value), ("baseline_value", KG.baselineValue)):
                 if key in values:
                     yield st, term, _text(values[key])
+
+
+def _upper_bound(text: str) -> str | None:
+    """ "4.86" -> "4.86"; a range "1.4-11.2" -> "11.2" (the "up to" figure); else None."""
+    parts = [p.strip() for p in re.split(r"[-–~]", text) if p.strip()]
+    return parts[-1] if parts and all(_DECIMAL.match(p) for p in parts) else None
 
 
 def generate_triples(G: nx.MultiDiGraph) -> Iterator[Triple]:

@@ -18,10 +18,11 @@ from kg.extract.text import Sentence
 
 __all__ = ["Comparison", "find_comparisons", "parse_values"]
 
-_FACTOR_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|×|times)(?![\w])", re.I)
+_FACTOR_RE = re.compile(r"(\d+(?:\.\d+)?(?:\s*[-–~]\s*\d+(?:\.\d+)?)?)\s*(?:x|×|times)(?![\w])",
+                        re.I)
 _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _VS_RE = re.compile(r"(\d+(?:\.\d+)?\s*%?)\s*(?:vs\.?|versus)\s*(\d+(?:\.\d+)?\s*%?)", re.I)
-_CLAUSE_END = re.compile(r"[;:]|,\s+(?:while|and|but|which|whereas|with|[a-z]+ing)\b|\.\s")
+_CLAUSE_END = re.compile(r"[;:]|,\s+(?:while|but|which|whereas|with|[a-z]+ing)\b|\.\s")
 _NUMBER_AFTER = re.compile(r"\s*(?:\d|an?\s+order|half|twice|double|one|two|three|four|five|ten)")
 
 
@@ -82,30 +83,38 @@ def _mentions_in(candidates: list[Candidate], start: int, end: int) -> list[tupl
 
 def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
             patterns: Patterns) -> list[tuple[int, Candidate]]:
-    """Named systems in the clause after a cue, up to the clause's end."""
+    """Named systems in the clause after a cue, up to the clause's end: the known ones
+    (vocabulary, acronyms) or product-like names, whichever comes first."""
     region_start = sentence.start + cue_end
     rest = sentence.text[cue_end:]
     stop = _CLAUSE_END.search(rest)
     region_end = region_start + (stop.start() if stop else len(rest))
     found = [(s, c) for s, c in _mentions_in(candidates, region_start, region_end)
              if c.type in ("Technique", "Model") and not c.proposed]
-    if found and _vague(sentence.text, found[0][0] - sentence.start, found[0][1], patterns):
+    unknown = _unknown_names(sentence, cue_end, region_end - sentence.start, candidates,
+                             patterns)
+    if unknown and (not found or unknown[0][0] < found[0][0]):
+        return unknown
+    if not found or found[0][0] - region_start >= 80:
+        return []
+    if _vague(sentence.text, found[0][0] - sentence.start, found[0][1], patterns):
         return []  # "over vanilla MAS based on Llama 3 8B": the loser is the vague one
-    if found:
-        # The first mention only, unless the clause lists several ("A, B, and C").
-        first = found[0][0]
-        listed = [found[0]]
-        for s, c in found[1:]:
-            between = sentence.text[listed[-1][0] - sentence.start: s - sentence.start]
-            if re.search(r"^[^,]*(,|\band\b|\bor\b)", between) and len(between) < 60 and \
-                    c is not listed[-1][1]:
-                listed.append((s, c))
-        return listed if first - region_start < 80 else []
-    # Unknown product-like names right after the cue ("than LIMO", "compared to Greedy (0.185),
-    # First-Price (0.138), and Random (0.101) auctions").
+    # The first mention only, unless the clause lists several ("A, B, and C").
+    listed = [found[0]]
+    for s, c in found[1:]:
+        between = sentence.text[listed[-1][0] - sentence.start: s - sentence.start]
+        if re.search(r"^[^,]*(,|\band\b|\bor\b)", between) and len(between) < 60 and \
+                c is not listed[-1][1]:
+            listed.append((s, c))
+    return listed
+
+
+def _unknown_names(sentence: Sentence, cue_end: int, limit: int, candidates: list[Candidate],
+                   patterns: Patterns) -> list[tuple[int, Candidate]]:
+    """Product-like names right after a cue ("than LIMO", "compared to Greedy (0.185),
+    First-Price (0.138), and Random (0.101) auctions")."""
     out: list[tuple[int, Candidate]] = []
     pos = cue_end
-    limit = (stop.start() + cue_end) if stop else len(sentence.text)
     while pos < limit:
         n = NAME_RE.search(sentence.text, pos, limit)
         if n is None:
@@ -114,7 +123,8 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
         gap = sentence.text[pos: n.start()]
         if out and not re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,\s*)?(?:and\s+|or\s+)?", gap):
             break
-        if not out and word.lower() in {"the", "a", "an"}:
+        if (not out and word.lower() in {"the", "a", "an"}) or (
+                out and word.lower() in {"and", "or"}):
             pos = n.end()
             continue
         named = is_name(word) or re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*", word) and (
@@ -122,6 +132,8 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
         if not named or word.lower() in patterns.vague_baselines:
             break
         s = sentence.start + n.start()
+        if any(cs <= s and s + len(word) <= ce for c in candidates for cs, ce in c.spans):
+            break  # a known name: the caller's list of mentions has it
         out.append((s, Candidate("Technique", word, spans=[(s, s + len(word))],
                                  rules=["outperforms.v1"])))
         pos = n.end()
@@ -154,8 +166,9 @@ def find_comparisons(sentences: list[Sentence], candidates: list[Candidate],
             before = _mentions_in(candidates, sentence.start, sentence.start + cue_start)
             own = [c for _, c in before if c.proposed and c.type != "Dataset"]
             others = [c for _, c in before if not c.proposed and c.type in ("Technique", "Model")]
-            speaks_as_self = re.search(r"\b(we|our|it|this|the proposed|proposed)\b",
-                                       lower[:cue_start])
+            speaks_as_self = re.search(
+                r"\b(?:we|our|it|the proposed|proposed)\b|^this (?:approach|method|"
+                r"system|framework|design|technique|work|model)\b", lower[:cue_start])
             if own:
                 winner: Candidate | None = own[-1]
             elif speaks_as_self or not others:

@@ -344,9 +344,19 @@ _ADJECTIVES = {"superior", "competitive", "significant", "high", "higher", "low"
                "considerable", "notable", "competitive", "minimal", "maximum", "minimum"}
 
 
+_SPEEDUP = re.compile(r"\d(?:\.\d+)?\s*(?:x|×|times)\s+(?:faster|speedups?|speed-ups?|"
+                      r"acceleration)\b|\bspeedups?\s+of\s+(?:up\s+to\s+)?\d", re.I)
+
+
 def _add_metric_phrases(text: str, registry: _Registry, vocab: Vocabulary,
                         patterns: Patterns) -> None:
     """Metric names from measurement contexts, so quantities no vocabulary lists are found."""
+    speedup = vocab.concepts.get("metric/speedup")
+    if speedup is not None:
+        for m in _SPEEDUP.finditer(text):
+            candidate = Candidate("Metric", speedup.label, concept=speedup)
+            candidate.add((m.start(), m.end()), "metric_phrase.v1")
+            registry.add(candidate)
     for pattern in _METRIC_CONTEXTS:
         for m in pattern.finditer(text):
             words = m.group(1).split()

@@ -93,8 +93,10 @@ def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge 
     net = to_pyvis(G)
     nodes = [{k: n[k] for k in ("id", "label", "title", "color", "group", "size", "shape")
               if k in n} for n in net.nodes]
-    for node in nodes:  # pyvis drops colour when a group is set; vis needs one or the other
-        node["color"] = COLORS[node["group"]]
+    for node in nodes:
+        # vis-network colours nodes by "group" over "color"; keep the type as "kind" instead.
+        node["kind"] = node.pop("group")
+        node["color"] = COLORS[node["kind"]]
     edges = [{"from": e["from"], "to": e["to"], "title": e["title"], "color": e["color"],
               "relation": e["relation"], "arrows": "to"} for e in net.edges]
     details = {node: _details(G, node) for node in sorted(G.nodes)}

@@ -1,0 +1,104 @@
+"""The HTML page driven in a real headless Chromium (Debian's package) through Playwright."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.build import build_graph
+from kg.export.html import write_html
+from kg.extract import extract_papers
+from kg.model import Paper, SourceRef
+from kg.readers import read_papers
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium)")
+
+
+@pytest.fixture
+def browser_page():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        yield page
+        browser.close()
+
+
+def _open(page, path: Path) -> dict:
+    seen = {"requests": [], "errors": [], "dialogs": []}
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.kgReady === true", timeout=60_000)
+    return seen
+
+
+@pytest.fixture
+def html(page: Path, tmp_path: Path) -> Path:
+    hostile = Paper(id="paper-hostile", title="<img src=x onerror=alert(1)> on GPUs",
+                    abstract="We run LoRA on GPUs. </script><script>alert(2)</script> ends.",
+                    sources=(SourceRef("x.txt", 1),))
+    G = build_graph(extract_papers([*read_papers([page]), hostile]))
+    out = tmp_path / "graph.html"
+    write_html(G, out)
+    return out
+
+
+def test_html_browser_offline_no_errors_and_all_nodes_drawn(browser_page, html: Path) -> None:
+    seen = _open(browser_page, html)
+    assert seen["errors"] == []
+    assert all(url.startswith("file://") for url in seen["requests"]), seen["requests"]
+    drawn = browser_page.evaluate("network.body.data.nodes.length")
+    assert drawn == browser_page.evaluate("NODES.length") > 10
+    assert browser_page.evaluate("network.physics.options.enabled") is False
+
+
+def test_html_browser_search_finds_lora(browser_page, html: Path) -> None:
+    _open(browser_page, html)
+    browser_page.fill("#search", "LoRA")
+    rows = browser_page.locator("#results div")
+    assert rows.count() >= 1
+    assert "Low-Rank Adaptation" in rows.first.inner_text()
+    rows.first.click()
+    assert "Low-Rank Adaptation" in browser_page.inner_text("#panel")
+
+
+def test_html_browser_type_filter_hides_nodes(browser_page, html: Path) -> None:
+    _open(browser_page, html)
+    before = browser_page.evaluate("network.body.data.nodes.length")
+    browser_page.uncheck('#type-filters input[data-type="Paper"]')
+    after = browser_page.evaluate("network.body.data.nodes.length")
+    assert after == before - 3
+
+
+def test_html_browser_click_paper_shows_panel_and_hostile_text_is_text(
+        browser_page, html: Path) -> None:
+    seen = _open(browser_page, html)
+    position = browser_page.evaluate("""() => {
+        const pos = network.getPositions(["paper-hostile"])["paper-hostile"];
+        network.moveTo({position: pos, scale: 1.5});
+        return network.canvasToDOM(pos);
+    }""")
+    box = browser_page.locator("#graph").bounding_box()
+    browser_page.mouse.click(box["x"] + position["x"], box["y"] + position["y"])
+    panel = browser_page.inner_text("#panel")
+    assert "<img src=x onerror=alert(1)> on GPUs" in panel
+    assert "</script><script>alert(2)</script>" in panel
+    assert browser_page.locator("#panel mark").count() >= 1  # evidence highlighted
+    assert seen["dialogs"] == [] and seen["errors"] == []

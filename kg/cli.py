@@ -65,12 +65,13 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", default="exports", show_default=True,
               type=click.Path(file_okay=False), help="Directory to write the exports into.")
-@click.option("--formats", default="turtle,ntriples,jsonld,html", show_default=True,
+@click.option("--formats", default="turtle,ntriples,jsonld,html,store", show_default=True,
               help="Comma-separated export formats.")
 def build(paths: tuple[str, ...], output: str, formats: str) -> None:
     """Build the knowledge graph of PATHS (listing files or folders) into a directory.
 
-    Writes graph.ttl, graph.nt, graph.jsonld, graph.html, findings.jsonl and summary.json.
+    Writes graph.ttl, graph.nt, graph.jsonld, graph.html, the SPARQL store (store/),
+    findings.jsonl and summary.json.
 
     Example: kg build ../shared/corpus/*.txt -o exports
     """
@@ -153,6 +154,58 @@ def eval_cmd(gold: str, corpus: tuple[str, ...], scorer: str | None, show: int) 
     click.echo(result.stdout, nl=False)
     if result.returncode != 0:
         raise click.ClickException(f"scorer failed: {result.stderr.strip()}")
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--store", default="exports/store", show_default=True,
+              type=click.Path(file_okay=False), help="The store kg build wrote.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]),
+              default="table", show_default=True, help="SPARQL 1.1 result format, or a table.")
+@click.option("--list", "list_", is_flag=True, help="List the named queries and exit.")
+def query(query: str | None, store: str, fmt: str, list_: bool) -> None:
+    """Run a SPARQL query (text, a .rq file or a named query) over the built graph.
+
+    The documented prefixes (kg:, kgid:, skos:, dcterms:, prov:, rdf:, rdfs:, xsd:) need no
+    PREFIX lines.
+
+    Example: kg query "SELECT (COUNT(*) AS ?n) WHERE { ?p a kg:Paper }"
+    """
+    from kg.sparql import list_queries, open_store, resolve_query, run_query
+
+    if list_:
+        for named in list_queries():
+            click.echo(f"{named.name:36s} {named.question}")
+        return
+    if not query:
+        raise click.UsageError("give a query, a .rq file or a named query (see --list)")
+    with _errors():
+        click.echo(run_query(open_store(store), resolve_query(query), fmt=fmt).rstrip("\n"))
+
+
+@cli.command()
+@click.option("--store", default="exports/store", show_default=True,
+              type=click.Path(file_okay=False), help="The store kg build wrote.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=7878, show_default=True, type=int, help="0 picks a free port.")
+@click.option("--timeout", "timeout_s", default=30, show_default=True, type=int,
+              help="Longest time one query may run, in seconds.")
+def serve(store: str, host: str, port: int, timeout_s: int) -> None:
+    """Serve the built graph as a read-only SPARQL 1.1 endpoint (Oxigraph's server).
+
+    The first line printed is the endpoint URL. Stop with Ctrl-C or SIGTERM.
+
+    Example: kg serve --port 7878
+    """
+    from kg.serve import serve as run_server
+
+    def ready(url: str) -> None:
+        click.echo(f"SPARQL endpoint: {url}")
+        sys.stdout.flush()
+
+    with _errors():
+        code = run_server(store, host=host, port=port, timeout_s=timeout_s, on_ready=ready)
+    sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -68,6 +68,13 @@ PREFIXES = {
     "dcterms": "http://purl.org/dc/terms/",
     "prov": "http://www.w3.org/ns/prov#",
     "schema": "https://schema.org/",
+    # One prefix per node type, because SPARQL and Turtle local names cannot contain "/".
+    "paper": ID_NS + "paper/",
+    "tech": ID_NS + "technique/",
+    "model": ID_NS + "model/",
+    "hw": ID_NS + "hardware/",
+    "metric": ID_NS + "metric/",
+    "dataset": ID_NS + "dataset/",
 }
 
 RELATION_PREDICATES = {

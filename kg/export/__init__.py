@@ -22,8 +22,9 @@ EXPORTERS: dict[str, tuple[str, str]] = {
     "ntriples": ("kg.export.rdf:write_ntriples", "graph.nt"),
     "jsonld": ("kg.export.rdf:write_jsonld", "graph.jsonld"),
     "html": ("kg.export.html:write_html", "graph.html"),
+    "store": ("kg.sparql:write_store", "store"),
 }
-DEFAULT_FORMATS = ("turtle", "ntriples", "jsonld", "html")
+DEFAULT_FORMATS = ("turtle", "ntriples", "jsonld", "html", "store")
 
 
 def get_exporter(name: str) -> Callable[[nx.MultiDiGraph, Path], None]:

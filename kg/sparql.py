@@ -1,0 +1,173 @@
+"""SPARQL over the built graph: an embedded Oxigraph store persisted next to the exports.
+
+``write_store(G, directory)`` bulk-loads the graph's N-Triples and the ontology into a
+pyoxigraph store (RocksDB on disk), so ``kg query`` answers without a server and stays fast as
+the graph grows (rdflib's SPARQL engine is orders of magnitude slower past ~10^5 triples).
+``run_query`` returns results in the standard SPARQL 1.1 result formats (JSON, CSV, TSV) or as a
+readable table. The documented prefixes (``kg:``, ``kgid:``, ``skos:``, ``dcterms:``, ...) may
+be used without declaring them. Named queries live in ``queries/*.rq``.
+
+Not supported: updates (the store is rebuilt by ``kg build``), and RDF-star.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+
+from kg.errors import QueryError
+from kg.namespaces import PREFIXES
+
+__all__ = ["NamedQuery", "list_queries", "open_store", "resolve_query", "run_query",
+           "write_store"]
+
+FORMATS = ("table", "json", "csv", "tsv")
+
+
+def _pyoxigraph():
+    try:
+        import pyoxigraph
+    except ImportError as err:  # pragma: no cover - a core dependency
+        raise QueryError("SPARQL needs pyoxigraph: pip install pyoxigraph") from err
+    return pyoxigraph
+
+
+def write_store(G: nx.MultiDiGraph, directory: str | Path) -> None:
+    """Build the store of ``G`` (plus the ontology) in ``directory``, replacing any old one.
+
+    The store is built beside the target and swapped in by rename, so a killed build leaves
+    the previous store readable.
+    """
+    from kg.export.rdf import generate_ntriples
+
+    ox = _pyoxigraph()
+    target = Path(directory)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        store = ox.Store(str(tmp))
+        data = "\n".join(generate_ntriples(G)) + "\n"
+        store.bulk_load(data.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+        ontology = resources.files("kg") / "schemas" / "kg.ttl"
+        store.bulk_load(ontology.read_bytes(), ox.RdfFormat.TURTLE)
+        store.flush()
+        del store
+        old = target.with_name(f".{target.name}.old")
+        if target.exists():
+            os.replace(target, old)
+        os.replace(tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def open_store(directory: str | Path):
+    """Open a store written by ``write_store``, read-only."""
+    path = Path(directory)
+    if not path.is_dir():
+        raise QueryError(f"no SPARQL store at {path}: run 'kg build' first")
+    try:
+        return _pyoxigraph().Store.read_only(str(path))
+    except OSError as err:
+        raise QueryError(f"cannot open the SPARQL store at {path}: {err}") from err
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query of the library: its name (file stem), the question it answers, its text."""
+
+    name: str
+    question: str
+    text: str
+
+
+def list_queries() -> list[NamedQuery]:
+    """Every named query of ``queries/*.rq``, sorted by name."""
+    folder = resources.files("kg") / "queries"
+    out = []
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".rq"):
+            text = item.read_text(encoding="utf-8")
+            m = re.search(r"^#\s*question:\s*(.+)$", text, re.M)
+            out.append(NamedQuery(item.name[:-3], m.group(1).strip() if m else "", text))
+    return out
+
+
+def resolve_query(query: str) -> str:
+    """A query's text from a named query, a ``.rq`` file, or the query itself."""
+    for named in list_queries():
+        if named.name == query:
+            return named.text
+    if query.endswith(".rq") or (len(query) < 256 and "\n" not in query and Path(query).is_file()):
+        try:
+            return Path(query).read_text(encoding="utf-8")
+        except OSError as err:
+            raise QueryError(f"cannot read query file {query}: {err}") from err
+    return query
+
+
+def _short(term) -> str:
+    ox = _pyoxigraph()
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            if term.value.startswith(ns) and re.fullmatch(r"[\w./-]*", term.value[len(ns):]):
+                return f"{prefix}:{term.value[len(ns):]}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term) if term is not None else ""
+
+
+def _table(variables: list[str], rows: list[list[str]], width: int = 60) -> str:
+    rows = [[v if len(v) <= width else v[: width - 1] + "…" for v in row] for row in rows]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(variables)]
+    line = "  ".join(h.ljust(w) for h, w in zip(variables, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def run_query(store, query: str, *, fmt: str = "table") -> str:
+    """Run ``query`` (SELECT, ASK, CONSTRUCT or DESCRIBE) and format its results.
+
+    Raises
+    ------
+    QueryError
+        With the parser's message and position when the query is invalid.
+    """
+    ox = _pyoxigraph()
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown result format '{fmt}' (known: {', '.join(FORMATS)})")
+    try:
+        results = store.query(query, prefixes=dict(PREFIXES))
+    except SyntaxError as err:
+        raise QueryError(f"invalid SPARQL: {err}") from err
+    except OSError as err:
+        raise QueryError(f"query failed: {err}") from err
+    if isinstance(results, ox.QueryBoolean):
+        value = bool(results)
+        if fmt == "table":
+            return "true" if value else "false"
+        return results.serialize(format=_result_format(fmt)).decode("utf-8")
+    if isinstance(results, ox.QueryTriples):
+        # CONSTRUCT and DESCRIBE give a graph: N-Triples, whatever the table/JSON choice.
+        return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in results)
+    if fmt == "table":
+        variables = [v.value for v in results.variables]
+        rows = [[_short(solution[v]) for v in variables] for solution in results]
+        return _table(variables, rows)
+    return results.serialize(format=_result_format(fmt)).decode("utf-8")
+
+
+def _result_format(fmt: str):
+    ox = _pyoxigraph()
+    return {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+            "tsv": ox.QueryResultsFormat.TSV}[fmt]

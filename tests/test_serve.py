@@ -1,0 +1,87 @@
+"""``kg serve`` started for real and queried over HTTP with SPARQLWrapper."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kg.build import build_graph
+from kg.extract import extract_papers
+from kg.readers import read_papers
+from kg.sparql import write_store
+
+pytestmark = pytest.mark.slow
+COUNT = ("PREFIX kg: <https://w3id.org/mlsys-kg/ontology#> "
+         "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a kg:Paper }")
+
+
+@pytest.fixture
+def server(page: Path, tmp_path: Path):
+    store = tmp_path / "store"
+    write_store(build_graph(extract_papers(read_papers([page]))), store)
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store),
+                             "--port", "0", "--timeout", "5"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    first = proc.stdout.readline().strip()
+    yield proc, first
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def _count(url: str) -> int:
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    client = SPARQLWrapper(url)
+    client.setQuery(COUNT)
+    client.setReturnFormat(JSON)
+    result = client.query().convert()
+    return int(result["results"]["bindings"][0]["n"]["value"])
+
+
+def test_serve_answers_over_http_and_stops_on_sigterm(server) -> None:
+    proc, first = server
+    assert first.startswith("SPARQL endpoint: http://127.0.0.1:")
+    url = first.split(": ", 1)[1]
+    assert _count(url) == 2
+    # The curl form of the protocol: form-encoded query, JSON results.
+    request = urllib.request.Request(
+        url, data=urllib.parse.urlencode({"query": COUNT}).encode(),
+        headers={"Accept": "application/sparql-results+json",
+                 "Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert b'"2"' in response.read()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=15) == 0
+
+
+def test_serve_refuses_updates(server) -> None:
+    proc, first = server
+    base = first.split(": ", 1)[1].rsplit("/", 1)[0]
+    update = ("PREFIX kg: <https://w3id.org/mlsys-kg/ontology#> "
+              "INSERT DATA { <http://example.org/x> a kg:Paper }")
+    request = urllib.request.Request(
+        base + "/update", data=urllib.parse.urlencode({"update": update}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(request, timeout=10)
+    assert err.value.code >= 400
+    assert _count(first.split(": ", 1)[1]) == 2
+
+
+def test_serve_binds_loopback_by_default() -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    help_text = CliRunner().invoke(cli, ["serve", "--help"]).output
+    assert "127.0.0.1" in help_text

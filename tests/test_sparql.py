@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.build import build_graph
+from kg.cli import cli
+from kg.errors import QueryError
+from kg.extract import extract_papers
+from kg.readers import read_papers
+from kg.sparql import list_queries, open_store, resolve_query, run_query, write_store
+
+COUNT = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a kg:Paper }"
+
+
+@pytest.fixture
+def store_dir(page: Path, tmp_path: Path) -> Path:
+    directory = tmp_path / "store"
+    write_store(build_graph(extract_papers(read_papers([page]))), directory)
+    return directory
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "table"])
+def test_sparql_count_in_every_format(store_dir: Path, fmt: str) -> None:
+    out = run_query(open_store(store_dir), COUNT, fmt=fmt)
+    if fmt == "json":
+        assert json.loads(out)["results"]["bindings"][0]["n"]["value"] == "2"
+    elif fmt == "csv":
+        assert list(csv.reader(io.StringIO(out)))[1] == ["2"]
+    elif fmt == "tsv":
+        assert out.splitlines()[1].startswith("2")
+    else:
+        assert out.splitlines()[2].strip() == "2"
+
+
+def test_sparql_error_shows_the_position(store_dir: Path) -> None:
+    with pytest.raises(QueryError, match=r"1:\d+"):
+        run_query(open_store(store_dir), "SELECT ?x WHERE { ?x ?y }")
+
+
+def test_sparql_store_is_replaced_whole(store_dir: Path, page: Path) -> None:
+    G = build_graph(extract_papers(read_papers([page])[:1]))
+    write_store(G, store_dir)
+    assert run_query(open_store(store_dir), COUNT, fmt="csv").splitlines()[1] == "1"
+    assert not any(p.name.startswith(".store") for p in store_dir.parent.iterdir())
+
+
+def test_sparql_ontology_is_in_the_store(store_dir: Path) -> None:
+    out = run_query(open_store(store_dir), "ASK { kg:Technique rdfs:subClassOf kg:Entity }",
+                    fmt="table")
+    assert out == "true"
+
+
+@pytest.mark.parametrize("named", list_queries(), ids=lambda q: q.name)
+def test_sparql_named_queries_run(store_dir: Path, named) -> None:
+    assert named.question
+    out = run_query(open_store(store_dir), named.text, fmt="json")
+    assert "results" in json.loads(out)
+
+
+def test_sparql_library_has_a_dozen_documented_queries() -> None:
+    names = [q.name for q in list_queries()]
+    assert len(names) >= 12
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "queries.md").read_text()
+    for name in names:
+        assert f"`{name}`" in doc
+
+
+def test_sparql_resolve_query_from_file_and_name(tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_text(COUNT)
+    assert resolve_query(str(path)) == COUNT
+    assert "kg:Paper" in resolve_query("paper-count")
+    assert resolve_query(COUNT) == COUNT
+
+
+def test_sparql_cli_query_and_list(store_dir: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["query", "paper-count", "--store", str(store_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[2].strip() == "2"
+    listed = runner.invoke(cli, ["query", "--list"])
+    assert "techniques-on-fpga" in listed.output
+    bad = runner.invoke(cli, ["query", "SELECT ?x WHERE {", "--store", str(store_dir)])
+    assert bad.exit_code != 0 and "invalid SPARQL" in bad.output
+
+
+@pytest.mark.slow
+def test_sparql_sample_corpus_has_319_papers(corpus_files: list[Path], tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", *map(str, corpus_files), "-o", str(tmp_path),
+                                      "--formats", "store"])
+    assert result.exit_code == 0, result.output
+    out = run_query(open_store(tmp_path / "store"), COUNT, fmt="csv")
+    assert out.splitlines()[1] == "319"
+
+
+def test_sparql_store_holds_the_same_triples_on_every_build(page: Path, tmp_path: Path) -> None:
+    G = build_graph(extract_papers(read_papers([page])))
+    dumps = []
+    for name in ("a", "b"):
+        write_store(G, tmp_path / name)
+        out = run_query(open_store(tmp_path / name), "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        dumps.append(sorted(out.splitlines()))
+    assert dumps[0] == dumps[1] and len(dumps[0]) > 100

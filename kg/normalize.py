@@ -7,6 +7,7 @@ folded here: they are aliases, recorded by the extractor and merged by ``kg.buil
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -50,6 +51,7 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
 
 
+@functools.lru_cache(maxsize=65536)
 def token_key(token: str) -> str:
     """The comparison form of one token: lower case, singular, trailing dots dropped.
 
@@ -62,6 +64,7 @@ def token_key(token: str) -> str:
     return singular(token.lower())
 
 
+@functools.lru_cache(maxsize=65536)
 def norm_key(name: str) -> str:
     """The comparison key of a whole name: tokens folded and joined by one space.
 

@@ -50,17 +50,13 @@ def parse_values(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def _cues(lower: str, patterns: Patterns) -> list[tuple[int, int, str]]:
-    out = []
-    for verb in patterns.outperform_verbs:
-        for m in re.finditer(r"(?<![a-z])" + re.escape(verb) + r"(?![a-z])", lower):
-            out.append((m.start(), m.end(), "verb"))
+    out = [(m.start(), m.end(), "verb") for m in patterns.outperform_re.finditer(lower)]
     has_comparative = any(w in patterns.comparative_words for w in re.findall(r"[a-z-]+", lower))
     if has_comparative or _FACTOR_RE.search(lower):
-        for prep in patterns.comparison_preps:
-            for m in re.finditer(r"(?<![a-z])" + re.escape(prep) + r"(?![a-z])", lower):
-                if prep in ("over", "than") and _NUMBER_AFTER.match(lower, m.end()):
-                    continue  # "over 11x", "more than 10,000": a quantity, not a baseline
-                out.append((m.start(), m.end(), "prep"))
+        for m in patterns.comparison_re.finditer(lower):
+            if m.group(0) in ("over", "than") and _NUMBER_AFTER.match(lower, m.end()):
+                continue  # "over 11x", "more than 10,000": a quantity, not a baseline
+            out.append((m.start(), m.end(), "prep"))
     out.sort()
     # Drop cues inside a longer cue ("compared to" vs "to").
     kept: list[tuple[int, int, str]] = []

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -22,9 +23,18 @@ _LIST_KEYS = ("proposal_verbs", "naming_cues", "self_reference", "outperform_ver
 _HEAD_TYPES = ("Metric", "Hardware", "Dataset", "Model")
 
 
+def _alternation(words: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
+    """One compiled regex matching any of ``words`` as whole words (longest first)."""
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<![a-z])(?:" + body + r")(?![a-z])")
+
+
 @dataclass(frozen=True)
 class Patterns:
-    """The validated cue lists; see ``schemas/patterns.json`` for what each one means."""
+    """The validated cue lists; see ``schemas/patterns.json`` for what each one means.
+
+    The ``*_re`` fields are the lists compiled once into single regexes (hot paths).
+    """
 
     proposal_verbs: frozenset[str]
     naming_cues: frozenset[str]
@@ -41,6 +51,17 @@ class Patterns:
     metric_heads: frozenset[str]
     task_nouns: frozenset[str]
     type_heads: dict[str, frozenset[str]]
+    self_reference_re: re.Pattern[str] = field(init=False, repr=False)
+    background_re: re.Pattern[str] = field(init=False, repr=False)
+    outperform_re: re.Pattern[str] = field(init=False, repr=False)
+    comparison_re: re.Pattern[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for name, words in (("self_reference_re", self.self_reference),
+                            ("background_re", self.background_cues),
+                            ("outperform_re", self.outperform_verbs),
+                            ("comparison_re", self.comparison_preps)):
+            object.__setattr__(self, name, _alternation(words))
 
 
 def parse_patterns(data: dict, *, source: str = "<patterns>") -> Patterns:

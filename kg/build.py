@@ -90,6 +90,13 @@ def build_graph(findings: Iterable[PaperFindings], *,
                     node["aliases"].append(alias)
                     known.add(norm_key(alias))
             node["papers"] += 1
+            if not entity.concept:
+                for parent in entity.broader:  # a new name's head concept ("... accuracy")
+                    if parent in vocab.concepts and parent != canonical:
+                        _ensure_concept(G, vocab, parent)
+                        if not G.has_edge(canonical, parent, "broader"):
+                            G.add_edge(canonical, parent, key="broader", relation="broader",
+                                       evidence=[])
         for relation in record.relations:
             source, target = ids.get(relation.source), ids.get(relation.target)
             if source is None or target is None:
@@ -109,15 +116,20 @@ def build_graph(findings: Iterable[PaperFindings], *,
     return G
 
 
+def _ensure_concept(G: nx.MultiDiGraph, vocab: Vocabulary, concept_id: str) -> None:
+    if concept_id not in G:
+        concept = vocab.concepts[concept_id]
+        G.add_node(concept_id, kind=concept.type, label=concept.label, aliases=[],
+                   concept=concept_id, papers=0)
+
+
 def _add_hierarchy(G: nx.MultiDiGraph, vocab: Vocabulary) -> None:
     todo = [n for n, d in G.nodes(data=True) if d.get("concept")]
     while todo:
         node = todo.pop()
         for parent in vocab.concepts[node].broader:
             if parent not in G:
-                concept = vocab.concepts[parent]
-                G.add_node(parent, kind=concept.type, label=concept.label, aliases=[],
-                           concept=parent, papers=0)
+                _ensure_concept(G, vocab, parent)
                 todo.append(parent)
             if not G.has_edge(node, parent, "broader"):
                 G.add_edge(node, parent, key="broader", relation="broader", evidence=[])

@@ -38,3 +38,11 @@ def test_build_edges_keep_evidence(page: Path) -> None:
     for _, _, data in G.edges(data=True):
         if data["relation"] != "broader":
             assert data["evidence"] and data["evidence"][0]["sentence"]
+
+
+def test_build_new_names_hang_under_their_head_concept() -> None:
+    paper = Paper(id="w", title="Weeding",
+                  abstract="Our system improves weeding accuracy by 6.7% on a farm dataset.")
+    G = build_graph(extract_papers([paper]))
+    new = [n for n, d in G.nodes(data=True) if d["label"] == "weeding accuracy"]
+    assert new and G.has_edge(new[0], "metric/accuracy", "broader")

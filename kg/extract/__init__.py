@@ -14,7 +14,13 @@ from collections.abc import Callable, Iterable, Iterator
 from kg.extract.compare import find_comparisons
 from kg.extract.matcher import VocabMatcher
 from kg.extract.patterns import Patterns, load_patterns
-from kg.extract.rules import Candidate, collect_candidates, is_background, sentence_of
+from kg.extract.rules import (
+    Candidate,
+    collect_candidates,
+    head_concepts,
+    is_background,
+    sentence_of,
+)
 from kg.extract.text import paper_text, split_sentences
 from kg.model import Entity, Evidence, Paper, PaperFindings, Relation
 from kg.vocab import Vocabulary, load_vocabulary
@@ -57,10 +63,14 @@ class RulesExtractor:
             if candidate.id not in entities:
                 concept = candidate.concept
                 aliases = [n for n in candidate.names() if n != candidate.label]
+                if concept:
+                    broader = self.vocab.concepts[concept.id].broader
+                else:
+                    broader = head_concepts(candidate.label, candidate.type, self.vocab)
                 entities[candidate.id] = Entity(
                     id=candidate.id, type=candidate.type, label=candidate.label,
                     aliases=tuple(aliases), concept=concept.id if concept else None,
-                    broader=tuple(self.vocab.concepts[concept.id].broader) if concept else ())
+                    broader=tuple(broader))
             return candidate.id
 
         def evidence(span: tuple[int, int], rule: str) -> Evidence:

@@ -27,7 +27,8 @@ from kg.ids import entity_id
 from kg.normalize import norm_key
 from kg.vocab import Concept, Vocabulary
 
-__all__ = ["Candidate", "collect_candidates", "is_background", "is_name", "sentence_of"]
+__all__ = ["Candidate", "collect_candidates", "head_concepts", "is_background", "is_name",
+           "sentence_of"]
 
 # A product-like name: a capital, then letters/digits, with inner hyphens or dots.
 NAME_RE = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*\+*(?![\w])")
@@ -111,6 +112,18 @@ def is_background(sentence: Sentence, patterns: Patterns) -> bool:
     if patterns.self_reference_re.search(lower):
         return False
     return bool(patterns.background_re.search(lower))
+
+
+def head_concepts(label: str, entity_type: str, vocab: Vocabulary) -> tuple[str, ...]:
+    """The vocabulary concept a new name is a kind of, by its head words: "weeding accuracy"
+    is an "accuracy", "block-sparse KV cache" a "KV cache"."""
+    words = norm_key(label).split()
+    for size in (3, 2, 1):
+        if len(words) > size:
+            concept = vocab.lookup(" ".join(words[-size:]), entity_type)
+            if concept is not None and concept.match:
+                return (concept.id,)
+    return ()
 
 
 def type_from_head(phrase: str, patterns: Patterns, vocab: Vocabulary) -> str:
@@ -229,7 +242,7 @@ def _title_prefix_name(title: str) -> str | None:
         return None
     if len(words) == 1:
         return prefix if prefix.lower() not in _TITLE_NOT_NAMES and prefix[0].isalpha() else None
-    return prefix if any(is_name(w) for w in words) else None
+    return prefix if any(is_name(w) or any(c.isdigit() for c in w) for w in words) else None
 
 
 def collect_candidates(
@@ -392,7 +405,16 @@ def _add_metric_phrases(text: str, registry: _Registry, vocab: Vocabulary,
         else:
             candidate = Candidate("Metric", short or phrase)
         candidate.add((start, end), "metric_phrase.v1", alias=phrase)
-        registry.add(candidate)
+        candidate = registry.add(candidate)
+        if candidate.concept is None:
+            # "weeding accuracy": the bare "accuracy" inside it is the same mention.
+            for other in registry.values():
+                if other is not candidate and other.type == "Metric" and other.rules == [
+                        "vocab.v1"]:
+                    other.spans = [sp for sp in other.spans if not (start <= sp[0] and
+                                                                    sp[1] <= end)]
+                    if not other.spans:
+                        registry.remove(other)
 
 
 def _consistent(concept: Concept | None, long: str) -> Concept | None:
@@ -499,6 +521,21 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                 candidate = Candidate(_name_type(name, sentence.text), name)
             propose(candidate, (start, end))
 
+    # "we introduce a Relation-wise Neighbor Collection component": a capitalised name.
+    for sentence in sentences[1:]:
+        if not _proposal_sentence(sentence, patterns):
+            continue
+        for m in _TITLECASE_AFTER_CUE.finditer(sentence.text):
+            if m.group(1).lower() not in patterns.proposal_verbs or not (
+                    m.group(1).lower().endswith("ing") or _self_subject(sentence.text[:m.start(1)])):
+                continue
+            phrase = m.group(2)
+            if registry.get(phrase) is not None or vocab.lookup(phrase) is not None:
+                continue
+            start = sentence.start + m.start(2)
+            propose(Candidate(type_from_head(phrase + " " + (m.group(3) or ""), patterns, vocab),
+                              phrase), (start, start + len(phrase)))
+
     # "FlashSpeech ... applies a novel adversarial consistency training approach".
     own = [c for c in registry.values() if c.proposed]
     for sentence in sentences[1:]:
@@ -510,13 +547,16 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                 propose(Candidate("Technique", phrase), (start, end))
 
     # "to form PxCorpus, the first spoken ... corpus": an appositive that says it is new.
-    for m in re.finditer(r"(?<![\w-])([A-Za-z][\w.+-]*[A-Za-z0-9+])\s*,\s+(?:the|a|an)\s+"
+    for m in re.finditer(r"(?<![\w-])([A-Za-z][\w.+-]*[A-Za-z0-9+])\s*[,:]\s+(?:the|a|an)\s+"
                          r"(?:first|novel|new)\b", text):
         name = m.group(1)
         if is_name(name) and registry.get(name) is None or (
                 (c := registry.get(name)) is not None and c.concept is None):
-            propose(registry.get(name) or Candidate(
-                _name_type(name, text[m.end(): m.end() + 80]), name), (m.start(1), m.end(1)))
+            kind = _name_type(name, text[m.end(): m.end() + 80])
+            candidate = propose(registry.get(name) or Candidate(kind, name),
+                                (m.start(1), m.end(1)))
+            if kind == "Dataset":
+                candidate.type = "Dataset"  # "KernelCraft: the first benchmark to ..."
 
     # Variants of a proposed name are the paper's too: "LION-Mamba", "Qwen-SFT-MoI".
     proposed = {norm_key(c.label) for c in registry.values() if c.proposed}
@@ -528,6 +568,11 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                 norm_key(p) in proposed for p in parts) and all(
                 p[0].isupper() or p[0].isdigit() for p in parts):
             propose(Candidate("Technique", name), (m.start(), m.end()))
+
+
+_TITLECASE_AFTER_CUE = re.compile(
+    r"\b([A-Za-z]+)\s+(?:(?:a|an|the)\s+(?:novel\s+|new\s+)?)?"
+    r"((?:[A-Z][a-z]+(?:-[A-Za-z]+)*\s+){1,4}[A-Z][a-z]+(?:-[A-Za-z]+)*)\b(?:\s+([a-z]+))?")
 
 
 def _name_type(name: str, context: str) -> str:
@@ -583,8 +628,8 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
                 break
             if word.lower() in _STOP_SCAN:
                 break
-            if re.search(r"\b(?:a|an)\s*$", before) and not naming:
-                continue  # "a SOAP classifier": the name qualifies an unnamed contribution
+            if re.search(r"\b(?:a|an)\b", before) and not naming:
+                break  # "a SOAP classifier", "a hybrid ... HGNN": it qualifies an unnamed thing
             if is_name(word) or naming and word[0].isupper():
                 start = sentence.start + m.end() + n.start()
                 out.append((word.rstrip("."), start, start + len(word.rstrip("."))))

@@ -23,6 +23,7 @@ from kg.extract.rules import (
 )
 from kg.extract.text import paper_text, split_sentences
 from kg.model import Entity, Evidence, Paper, PaperFindings, Relation
+from kg.normalize import norm_key
 from kg.vocab import Vocabulary, load_vocabulary
 
 __all__ = ["DEFAULT_EXTRACTOR", "EXTRACTORS", "RulesExtractor", "extract_papers",
@@ -81,7 +82,8 @@ class RulesExtractor:
         compared = {c.sentence.start for c in comparisons}
         background = [is_background(sentence, self.patterns) for sentence in sentences]
         for candidate in sorted(candidates, key=lambda c: c.spans[0] if c.spans else (0, 0)):
-            if not candidate.spans:
+            if not candidate.spans or (candidate.concept is None and
+                                       norm_key(candidate.label) in self.patterns.not_entities):
                 continue
             if candidate.proposed:
                 span = candidate.proposed_span or candidate.spans[0]
@@ -102,6 +104,8 @@ class RulesExtractor:
             relations.append(Relation(role, paper.id, entity(candidate),
                                       evidence(candidate.spans[0], candidate.rules[0])))
         for comparison in comparisons:
+            if norm_key(comparison.loser.label) in self.patterns.not_entities:
+                continue
             winner = entity(comparison.winner) if comparison.winner else paper.id
             loser = entity(comparison.loser)
             metric = entity(comparison.metric) if comparison.metric else None

@@ -23,6 +23,9 @@ _FACTOR_RE = re.compile(r"(\d+(?:\.\d+)?(?:\s*[-–~]\s*\d+(?:\.\d+)?)?)\s*(?:x|
 _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _VS_RE = re.compile(r"(\d+(?:\.\d+)?\s*%?)\s*(?:vs\.?|versus)\s*(\d+(?:\.\d+)?\s*%?)", re.I)
 _CLAUSE_END = re.compile(r"[;:]|,\s+(?:while|but|which|whereas|with|[a-z]+ing)\b|\.\s")
+_APPOSITION = re.compile(r"[\w.+-]+(?:\s+[\w.+-]+){0,3}?\s+(?:system|solution|method|framework|"
+                         r"approach|baseline|engine|library|implementation|model|algorithm|"
+                         r"technique|design|tool)s?,?\s+([A-Za-z][\w.+-]*[A-Za-z0-9+])")
 _NUMBER_AFTER = re.compile(r"\s*(?:\d|an?\s+order|half|twice|double|one|two|three|four|five|ten)")
 
 
@@ -94,6 +97,15 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
     if not found or found[0][0] - region_start >= 80:
         return []
     if _vague(sentence.text, found[0][0] - sentence.start, found[0][1], patterns):
+        # "than the state-of-the-art ANNS solution DiskANN": a name in apposition is the loser.
+        tail = sentence.text[found[0][0] - sentence.start:]
+        m = _APPOSITION.match(tail)
+        if m and is_name(m.group(1)):
+            s = found[0][0] + m.start(1)
+            known = [(s, c) for s_, c in found if s_ == s]
+            return known[:1] or [(s, Candidate("Technique", m.group(1),
+                                               spans=[(s, s + len(m.group(1)))],
+                                               rules=["outperforms.v1"]))]
         return []  # "over vanilla MAS based on Llama 3 8B": the loser is the vague one
     # The first mention only, unless the clause lists several ("A, B, and C").
     listed = [found[0]]

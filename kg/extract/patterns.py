@@ -19,7 +19,8 @@ __all__ = ["Patterns", "load_patterns"]
 
 _LIST_KEYS = ("proposal_verbs", "naming_cues", "self_reference", "outperform_verbs",
               "comparison_preps", "comparative_words", "vague_baselines", "background_cues",
-              "model_families", "novel_heads", "baseline_heads", "task_heads", "metric_heads", "task_nouns")
+              "model_families", "novel_heads", "baseline_heads", "task_heads", "metric_heads", "task_nouns",
+              "not_entities")
 _HEAD_TYPES = ("Metric", "Hardware", "Dataset", "Model")
 
 
@@ -50,6 +51,7 @@ class Patterns:
     task_heads: frozenset[str]
     metric_heads: frozenset[str]
     task_nouns: frozenset[str]
+    not_entities: frozenset[str]
     type_heads: dict[str, frozenset[str]]
     self_reference_re: re.Pattern[str] = field(init=False, repr=False)
     background_re: re.Pattern[str] = field(init=False, repr=False)
@@ -96,6 +98,7 @@ def parse_patterns(data: dict, *, source: str = "<patterns>") -> Patterns:
         task_heads=frozenset(lower["task_heads"]),
         metric_heads=frozenset(lower["metric_heads"]),
         task_nouns=frozenset(lower["task_nouns"]),
+        not_entities=frozenset(lower["not_entities"]),
         type_heads={k: frozenset(v.lower() for v in heads[k]) for k in _HEAD_TYPES},
     )
 

@@ -103,6 +103,14 @@ def sentence_of(sentences: list[Sentence], pos: int) -> Sentence:
     return sentences[-1]
 
 
+_MARKUP = re.compile(r"(?:https?://|www\.)\S+|\\[A-Za-z]+\*?|[{}$]|\S+@\S+\.\w+")
+
+
+def mask_markup(text: str) -> str:
+    """``text`` with URLs, e-mail addresses and TeX commands replaced by spaces."""
+    return _MARKUP.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def is_background(sentence: Sentence, patterns: Patterns) -> bool:
     """A sentence about others' work or the problem, not this paper's: it has a background cue
     ("existing", "however", "recent advances") and no self-reference ("we", "our")."""
@@ -120,7 +128,10 @@ def head_concepts(label: str, entity_type: str, vocab: Vocabulary) -> tuple[str,
     words = norm_key(label).split()
     for size in (3, 2, 1):
         if len(words) > size:
-            concept = vocab.lookup(" ".join(words[-size:]), entity_type)
+            # A model's family is its first words ("Llama 3 70B" is a "Llama 3"); anything
+            # else is a kind of its last words.
+            part = words[:size] if entity_type == "Model" else words[-size:]
+            concept = vocab.lookup(" ".join(part), entity_type)
             if concept is not None and concept.match:
                 return (concept.id,)
     return ()
@@ -193,7 +204,8 @@ def _extend_definition(text: str, d: Definition, vocab: Vocabulary) -> Definitio
     if not m:
         return d
     word = m.group(1)
-    if vocab.lookup(f"{d.short} {word}") or vocab.lookup(f"{d.long} {word}"):
+    concept = vocab.lookup(f"{d.short} {word}") or vocab.lookup(f"{d.long} {word}")
+    if concept is not None and concept.match:
         end = d.short_end + 1 + m.end()
         return Definition(f"{d.long} {word}", f"{d.short} {word}", d.long_start, end,
                           d.short_start, end)
@@ -240,6 +252,8 @@ def _title_prefix_name(title: str) -> str | None:
     words = prefix.split()
     if len(words) > 3 or prefix.lower() in _TITLE_NOT_NAMES or "--" in prefix:
         return None
+    if words[0].lower() in _TITLE_NOT_NAMES or any(w in _STOP_SCAN for w in words[1:]):
+        return None  # "Insights into DeepSeek-V3", "Beyond Standard MoE": a phrase, not a name
     if len(words) == 1:
         return prefix if prefix.lower() not in _TITLE_NOT_NAMES and prefix[0].isalpha() else None
     return prefix if any(is_name(w) or any(c.isdigit() for c in w) for w in words) else None
@@ -253,7 +267,13 @@ def collect_candidates(
     matcher: VocabMatcher,
     patterns: Patterns,
 ) -> list[Candidate]:
-    """Every entity candidate of a paper, with mentions, aliases and the ``proposed`` flag."""
+    """Every entity candidate of a paper, with mentions, aliases and the ``proposed`` flag.
+
+    URLs and TeX commands are blanked out first (same length, so offsets still index the
+    original text): "github.com/HASHIRU-AI" and "\\textbf{" are not names.
+    """
+    text = mask_markup(text)
+    sentences = [Sentence(s.start, s.end, text[s.start:s.end], s.is_title) for s in sentences]
     registry = _Registry()
     definitions = [_extend_definition(text, d, vocab) for d in find_definitions(text)]
     defined_short = {d.short.rstrip("s"): d for d in definitions}
@@ -306,7 +326,8 @@ def collect_candidates(
     for m in re.finditer(r"(?<![\w-])([A-Z][\w.+-]*[A-Za-z0-9+])\s+(benchmark|dataset|corpus|"
                          r"trace|suite)s?\b", text):
         name = m.group(1)
-        if not is_name(name) or registry.get(name) is not None:
+        if not is_name(name) or registry.get(name) is not None or vocab.lookup(name) or \
+                norm_key(name) in patterns.not_entities or re.search(r"-[a-z]+$", name):
             continue
         candidate = Candidate("Dataset", name)
         candidate.add((m.start(1), m.end(1)), "dataset_name.v1",

@@ -49,7 +49,7 @@ class VocabMatcher:
                     node = node.setdefault(key, {})
                 entry = node.setdefault("", _Entry([]))
                 if not any(c.id == concept.id and n == name for c, n, _ in entry.concepts):
-                    entry.concepts.append((concept, name, _case_sensitive(name)))
+                    entry.concepts.append((concept, name, _case_sensitive(name, concept.type)))
 
     def find(self, text: str) -> list[Match]:
         """Every longest, non-overlapping vocabulary match in ``text``, left to right."""
@@ -81,10 +81,14 @@ class VocabMatcher:
         return out
 
 
-def _case_sensitive(name: str) -> bool:
+def _case_sensitive(name: str, entity_type: str = "") -> bool:
     """Acronyms ("TEE") and one-word proper names ("Frontier", "Ray", "Spark") match only as
-    written, so "pareto frontier" and "a ray of" are not the supercomputer or the framework."""
+    written, so "pareto frontier" and "a ray of" are not the supercomputer or the framework;
+    so do dataset names in Title Case ("Natural Questions" is not "natural questions")."""
     if is_acronym(name):
+        return True
+    words = name.split()
+    if entity_type == "Dataset" and len(words) > 1 and all(w[:1].isupper() for w in words):
         return True
     return " " not in name and "-" not in name and name[:1].isupper() and name[1:].islower()
 

@@ -156,6 +156,29 @@ def eval_cmd(gold: str, corpus: tuple[str, ...], scorer: str | None, show: int) 
         raise click.ClickException(f"scorer failed: {result.stderr.strip()}")
 
 
+@cli.command(name="export")
+@click.argument("fmt", metavar="FORMAT",
+                type=click.Choice(sorted(__import__("kg.export", fromlist=["EXPORTERS"])
+                                         .EXPORTERS)))
+@click.argument("out", type=click.Path())
+@click.option("--graph", "graph_dir", default="exports", show_default=True,
+              type=click.Path(file_okay=False), help="The output folder of a kg build.")
+def export_cmd(fmt: str, out: str, graph_dir: str) -> None:
+    """Write the built graph in FORMAT into the folder OUT (for graph databases and tools).
+
+    Formats: neo4j (neo4j-admin import bundle), cypher and cypher-ladybug (load scripts),
+    graphml, gexf, csv, parquet, turtle, ntriples, jsonld, trig, html, store.
+
+    Example: kg export neo4j neo4j-import/ --graph exports
+    """
+    from kg.export import write_export
+    from kg.pipeline import load_graph
+
+    with _errors():
+        path = write_export(load_graph(graph_dir), fmt, out)
+    click.echo(f"Wrote {path}")
+
+
 @cli.command()
 @click.argument("query", required=False)
 @click.option("--store", default="exports/store", show_default=True,

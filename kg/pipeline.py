@@ -19,7 +19,8 @@ from kg.fileio import write_lines, write_text
 from kg.model import Paper, PaperFindings
 from kg.readers import merge_papers, read_source
 
-__all__ = ["BuildReport", "build", "extract_records", "write_findings_jsonl"]
+__all__ = ["BuildReport", "build", "extract_records", "load_graph", "read_findings_jsonl",
+           "write_findings_jsonl"]
 
 Progress = Callable[[int], None]
 
@@ -68,6 +69,32 @@ def write_findings_jsonl(findings: Iterable[PaperFindings], path: str | Path) ->
     """The ``kg extract`` contract: one JSON object per paper (see ../shared/eval/README.md)."""
     write_lines(path, (json.dumps(f.to_dict(), ensure_ascii=False, sort_keys=True)
                        for f in findings))
+
+
+def read_findings_jsonl(path: str | Path) -> Iterator[PaperFindings]:
+    """Read back what ``write_findings_jsonl`` wrote."""
+    from kg.errors import ParseError
+
+    with open(path, encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield PaperFindings.from_dict(json.loads(line))
+            except (ValueError, KeyError, TypeError) as err:
+                raise ParseError(f"not a kg findings record: {err}", path=str(path),
+                                 line=lineno) from err
+
+
+def load_graph(directory: str | Path) -> nx.MultiDiGraph:
+    """The graph of a previous ``kg build``, rebuilt from its ``findings.jsonl`` (no
+    re-extraction)."""
+    from kg.errors import KGError
+
+    path = Path(directory) / "findings.jsonl"
+    if not path.is_file():
+        raise KGError(f"no {path}: run 'kg build ... -o {directory}' first")
+    return build_graph(read_findings_jsonl(path))
 
 
 def build(paths: Iterable[str | Path], output: str | Path, *,

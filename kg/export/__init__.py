@@ -23,6 +23,14 @@ EXPORTERS: dict[str, tuple[str, str]] = {
     "jsonld": ("kg.export.rdf:write_jsonld", "graph.jsonld"),
     "html": ("kg.export.html:write_html", "graph.html"),
     "store": ("kg.sparql:write_store", "store"),
+    "trig": ("kg.export.rdf:write_trig", "graph.trig"),
+    "neo4j": ("kg.export.neo4j:write_neo4j", "neo4j"),
+    "cypher": ("kg.export.cypher:write_cypher", "graph.cypher"),
+    "cypher-ladybug": ("kg.export.cypher:write_cypher_ladybug", "graph.ladybug.cypher"),
+    "graphml": ("kg.export.graphml:write_graphml", "graph.graphml"),
+    "gexf": ("kg.export.graphml:write_gexf", "graph.gexf"),
+    "csv": ("kg.export.tabular:write_csv", "tables"),
+    "parquet": ("kg.export.tabular:write_parquet", "tables"),
 }
 DEFAULT_FORMATS = ("turtle", "ntriples", "jsonld", "html", "store")
 
@@ -36,7 +44,8 @@ def get_exporter(name: str) -> Callable[[nx.MultiDiGraph, Path], None]:
 
 
 def write_export(G: nx.MultiDiGraph, name: str, directory: str | Path) -> Path:
-    """Write format ``name`` into ``directory`` under its default file name; return the path."""
-    path = Path(directory) / EXPORTERS[name][1] if name in EXPORTERS else Path(directory)
-    get_exporter(name)(G, path)
+    """Write format ``name`` into ``directory`` under its default name; return the path."""
+    writer = get_exporter(name)
+    path = Path(directory) / EXPORTERS[name][1]
+    writer(G, path)
     return path

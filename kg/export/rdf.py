@@ -41,7 +41,8 @@ from kg.namespaces import (
     source_iri,
 )
 
-__all__ = ["generate_ntriples", "generate_triples", "node_iri", "nt_term", "to_rdflib", "write_jsonld",
+__all__ = ["generate_ntriples", "generate_trig", "generate_triples", "node_iri", "nt_term",
+           "write_trig", "to_rdflib", "write_jsonld",
            "write_ntriples", "write_turtle"]
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -214,6 +215,37 @@ def write_turtle(G: nx.MultiDiGraph, path: str | Path) -> None:
     data = to_rdflib(G).serialize(format="longturtle", encoding="utf-8")
     with atomic_open(path, "wb") as handle:
         handle.write(data)
+
+
+def generate_trig(G: nx.MultiDiGraph) -> Iterator[str]:
+    """TriG lines: one named graph per source page (``kgid:source/...``), holding the papers
+    first listed on it, their metadata, their relations and the reified statements extracted
+    from them; entities, their hierarchy and entity-to-entity ``outperforms`` triples go in
+    ``kgid:graph/vocabulary``. Inside a graph, triples are sorted N-Triples lines."""
+    vocabulary = f"{ID_NS}graph/vocabulary"
+    pages = {str(paper_iri(node)): str(source_iri(_source_id(data["sources"][0]["path"])))
+             for node, data in G.nodes(data=True)
+             if data["kind"] == "Paper" and data.get("sources")}
+    triples = list(generate_triples(G))
+    derived = {str(s): str(o) for s, p, o in triples
+               if p == PROV.wasDerivedFrom and str(s).startswith(f"{ID_NS}statement/")}
+    graphs: dict[str, set[str]] = {}
+    for s, p, o in triples:
+        subject = str(s)
+        owner = derived.get(subject, subject)  # a statement belongs to its paper's page
+        graph = pages.get(owner) or (subject if subject.startswith(f"{ID_NS}source/")
+                                     else vocabulary)
+        graphs.setdefault(graph, set()).add(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .")
+    for graph in sorted(graphs):
+        yield f"<{graph}> {{"
+        for line in sorted(graphs[graph]):
+            yield f"  {line}"
+        yield "}"
+
+
+def write_trig(G: nx.MultiDiGraph, path: str | Path) -> None:
+    """Write TriG atomically (see ``generate_trig``)."""
+    write_lines(path, generate_trig(G))
 
 
 def write_jsonld(G: nx.MultiDiGraph, path: str | Path) -> None:

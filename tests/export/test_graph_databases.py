@@ -1,0 +1,155 @@
+"""Exports for graph databases, proven by loading them into real ones."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from kg.build import build_graph
+from kg.export import write_export
+from kg.export.neo4j import generate_neo4j
+from kg.extract import extract_papers
+from kg.readers import read_papers
+
+
+@pytest.fixture
+def G(page: Path):
+    return build_graph(extract_papers(read_papers([page])))
+
+
+def _ladybug_load(script: Path, db_path: Path):
+    ladybug = pytest.importorskip("ladybug")
+    conn = ladybug.Connection(ladybug.Database(str(db_path)))
+    for line in script.read_text().splitlines():
+        if line.strip() and not line.startswith("//"):
+            conn.execute(line)
+    return conn
+
+
+def _scalar(conn, query: str):
+    result = conn.execute(query)
+    return result.get_next()[0]
+
+
+def test_cypher_loads_into_ladybug_with_matching_counts(G, tmp_path: Path) -> None:
+    script = write_export(G, "cypher-ladybug", tmp_path)
+    conn = _ladybug_load(script, tmp_path / "db")
+    assert _scalar(conn, "MATCH (n) RETURN count(n)") == G.number_of_nodes()
+    assert _scalar(conn, "MATCH ()-[e]->() RETURN count(e)") == G.number_of_edges()
+    assert _scalar(conn, "MATCH (p:Paper) RETURN count(p)") == 2
+
+
+def test_cypher_second_run_changes_nothing(G, tmp_path: Path) -> None:
+    script = write_export(G, "cypher-ladybug", tmp_path)
+    conn = _ladybug_load(script, tmp_path / "db")
+    for line in script.read_text().splitlines():
+        if line.strip() and not line.startswith("//"):
+            conn.execute(line)
+    assert _scalar(conn, "MATCH (n) RETURN count(n)") == G.number_of_nodes()
+    assert _scalar(conn, "MATCH ()-[e]->() RETURN count(e)") == G.number_of_edges()
+
+
+def test_cypher_two_hop_query_matches_the_graph(G, tmp_path: Path) -> None:
+    conn = _ladybug_load(write_export(G, "cypher-ladybug", tmp_path), tmp_path / "db")
+    result = conn.execute(
+        "MATCH (t:Technique {id: 'technique/speculative-decoding'})<-[:USES]-(p:Paper)"
+        "-[:TARGETS]->(h:Hardware) RETURN h.id ORDER BY h.id")
+    rows = []
+    while result.has_next():
+        rows.append(result.get_next()[0])
+    expected = sorted(v for p, _, d in G.in_edges("technique/speculative-decoding", data=True)
+                      if d["relation"] == "uses"
+                      for _, v, e in G.out_edges(p, data=True) if e["relation"] == "targets")
+    assert rows == expected and "hardware/nvidia-h100" in rows
+
+
+def test_cypher_outperforms_keeps_metric_and_numbers(G, tmp_path: Path) -> None:
+    conn = _ladybug_load(write_export(G, "cypher-ladybug", tmp_path), tmp_path / "db")
+    result = conn.execute("MATCH (a)-[e:OUTPERFORMS]->(b:Technique {id: 'technique/vllm'}) "
+                          "RETURN e.metric, e.factor, e.evidence")
+    metric, factor, evidence = result.get_next()
+    assert (metric, factor) == ("metric/throughput", 2.4) and "vLLM" in evidence
+
+
+def test_cypher_neo4j_dialect_has_constraints_then_merges(G) -> None:
+    from kg.export.cypher import generate_cypher
+
+    lines = list(generate_cypher(G, dialect="neo4j"))
+    constraints = [line for line in lines if line.startswith("CREATE CONSTRAINT")]
+    assert len(constraints) == len({d["kind"] for _, d in G.nodes(data=True)})
+    assert all("REQUIRE n.id IS UNIQUE" in c for c in constraints)
+    body = [line for line in lines[len(constraints) + 1:]]
+    assert body and all(line.startswith("UNWIND [") and line.endswith(";") for line in body)
+
+
+def test_neo4j_bundle_follows_the_admin_import_headers(G, tmp_path: Path) -> None:
+    files = generate_neo4j(G)
+    header = next(csv.reader([files["nodes_Paper.csv"].splitlines()[0]]))
+    assert header[0] == "id:ID" and header[-1] == ":LABEL"
+    assert {"year:int", "upvotes:int", "sources:string[]"} <= set(header)
+    technique = next(csv.reader([files["nodes_Technique.csv"].splitlines()[0]]))
+    assert "aliases:string[]" in technique
+    for rtype in ("USES", "TARGETS", "OUTPERFORMS", "PROPOSES", "MEASURES", "EVALUATED_ON"):
+        rows = list(csv.reader(files[f"relationships_{rtype}.csv"].splitlines()))
+        assert rows[0][:3] == [":START_ID", ":END_ID", ":TYPE"]
+        assert all(r[2] == rtype for r in rows[1:]) and len(rows) > 1
+    out = write_export(G, "neo4j", tmp_path)
+    assert "neo4j-admin database import full" in (out / "README.md").read_text()
+
+
+def test_neo4j_bundle_ids_are_consistent(G) -> None:
+    files = generate_neo4j(G)
+    ids = {row[0] for name, text in files.items() if name.startswith("nodes_")
+           for row in list(csv.reader(text.splitlines()))[1:]}
+    assert len(ids) == G.number_of_nodes()
+    for name, text in files.items():
+        if name.startswith("relationships_"):
+            for row in list(csv.reader(text.splitlines()))[1:]:
+                assert row[0] in ids and row[1] in ids
+
+
+def test_graphml_round_trip_keeps_counts_and_attributes(G, tmp_path: Path) -> None:
+    H = nx.read_graphml(write_export(G, "graphml", tmp_path), force_multigraph=True)
+    assert H.number_of_nodes() == G.number_of_nodes()
+    assert H.number_of_edges() == G.number_of_edges()
+    lora = H.nodes["technique/kv-cache"]  # aliases come back as a JSON list
+    assert lora["kind"] == "Technique" and "KV caching" in json.loads(lora["aliases"])
+    relations = {d["relation"] for _, _, d in H.edges(data=True)}
+    assert {"uses", "targets", "outperforms", "broader"} <= relations
+
+
+def test_gexf_round_trip_keeps_counts(G, tmp_path: Path) -> None:
+    H = nx.read_gexf(write_export(G, "gexf", tmp_path))
+    assert H.number_of_nodes() == G.number_of_nodes()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_tables_round_trip_through_pandas(G, tmp_path: Path, fmt: str) -> None:
+    import pandas as pd
+
+    out = write_export(G, fmt, tmp_path)
+    read = pd.read_csv if fmt == "csv" else pd.read_parquet
+    nodes, edges = read(out / f"nodes.{fmt}"), read(out / f"edges.{fmt}")
+    assert len(nodes) == G.number_of_nodes() and len(edges) == G.number_of_edges()
+    assert set(nodes["kind"]) >= {"Paper", "Technique", "Hardware", "Metric"}
+    claim = edges[(edges["relation"] == "outperforms") & (edges["target"] == "technique/vllm")]
+    assert claim.iloc[0]["factor"] == 2.4 and claim.iloc[0]["metric"] == "metric/throughput"
+
+
+def test_ntriples_and_trig_load_into_oxigraph(G, tmp_path: Path) -> None:
+    ox = pytest.importorskip("pyoxigraph")
+    nt = write_export(G, "ntriples", tmp_path)
+    store = ox.Store()
+    store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+    assert len(store) == len(nt.read_text().splitlines())
+    trig = write_export(G, "trig", tmp_path)
+    dataset = ox.Store()
+    dataset.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    assert len(dataset) == len(store)
+    graphs = {str(g) for g in dataset.named_graphs()}
+    assert any("/source/page.txt" in g for g in graphs)
+    assert any(g.endswith("graph/vocabulary>") for g in graphs)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,15 +28,14 @@ def _errors() -> Iterator[None]:
         raise click.ClickException(str(err)) from err
 
 
-@contextmanager
-def _progress(total: int | None, label: str) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar on an interactive terminal; nothing in CI logs or pipes."""
+def _progress(papers: list) -> Iterator:
+    """A progress bar with rate and ETA on an interactive terminal; nothing in CI logs."""
     if not sys.stderr.isatty():
-        yield None
+        yield from papers
         return
-    with click.progressbar(length=total, label=label, file=sys.stderr,
-                           show_pos=True, show_eta=True) as bar:
-        yield bar.update
+    with click.progressbar(papers, label="Extracting", file=sys.stderr, show_pos=True,
+                           show_eta=True, item_show_func=lambda p: None) as bar:
+        yield from bar
 
 
 def _inputs(paths: tuple[str, ...]) -> list[str]:
@@ -78,9 +77,9 @@ def build(paths: tuple[str, ...], output: str, formats: str) -> None:
     from kg.pipeline import build as run_build
 
     files = _inputs(paths)
-    with _errors(), _progress(None, "Extracting") as progress:
+    with _errors():
         _, report = run_build(files, output, formats=[f for f in formats.split(",") if f],
-                              progress=progress)
+                              progress=_progress)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"Read {report.entries} entries from {len(files)} files: "

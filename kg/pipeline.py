@@ -22,7 +22,8 @@ from kg.readers import merge_papers, read_source
 __all__ = ["BuildReport", "build", "extract_records", "load_graph", "read_findings_jsonl",
            "write_findings_jsonl"]
 
-Progress = Callable[[int], None]
+# Wraps the list of papers to extract (e.g. in a progress bar) and yields them back.
+Progress = Callable[[list[Paper]], Iterable[Paper]]
 
 
 @dataclass
@@ -40,13 +41,6 @@ class BuildReport:
                 "warnings": self.warnings, "files": [str(f) for f in self.files]}
 
 
-def _counted(papers: Iterable[Paper], progress: Progress | None) -> Iterator[Paper]:
-    for paper in papers:
-        yield paper
-        if progress:
-            progress(1)
-
-
 def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None = None,
                     extractor: str = DEFAULT_EXTRACTOR,
                     progress: Progress | None = None) -> tuple[int, list[PaperFindings]]:
@@ -61,7 +55,8 @@ def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None =
             yield paper
 
     papers = merge_papers(count(p for path in paths for p in read_source(path, warn=warn)))
-    findings = list(extract_papers(_counted(papers, progress), extractor=extractor))
+    findings = list(extract_papers(progress(papers) if progress else papers,
+                                   extractor=extractor))
     return entries, findings
 
 

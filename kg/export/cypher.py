@@ -25,7 +25,7 @@ from typing import Any
 import networkx as nx
 
 from kg.export.neo4j import LABELS, rel_type
-from kg.export.tables import FLOAT_FIELDS, INT_FIELDS, LIST_FIELDS, edge_rows, node_rows
+from kg.export.tables import edge_rows, field_kind, node_rows
 from kg.fileio import write_lines
 
 __all__ = ["DIALECTS", "generate_cypher", "write_cypher"]
@@ -66,14 +66,11 @@ def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
             yield group[i:i + BATCH]
 
 
+_DDL = {"int": "INT64", "float": "DOUBLE", "list": "STRING[]", "str": "STRING"}
+
+
 def _ddl_type(name: str) -> str:
-    if name in INT_FIELDS:
-        return "INT64"
-    if name in FLOAT_FIELDS:
-        return "DOUBLE"
-    if name in LIST_FIELDS:
-        return "STRING[]"
-    return "STRING"
+    return _DDL[field_kind(name)]
 
 
 def _schema(dialect: str, labels: list[str], pairs: dict[str, set[tuple[str, str]]],

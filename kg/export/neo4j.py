@@ -24,7 +24,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.export.tables import FLOAT_FIELDS, INT_FIELDS, LIST_FIELDS, edge_rows, node_rows
+from kg.export.tables import edge_rows, field_kind, node_rows
 from kg.fileio import write_text
 
 __all__ = ["generate_neo4j", "write_neo4j"]
@@ -35,14 +35,11 @@ REL_PROPS = ["evidence", "evidence_count", "rule", "papers", "metric", "factor",
 ARRAY_DELIMITER = "|"
 
 
+_SUFFIX = {"int": ":int", "float": ":double", "list": ":string[]", "str": ""}
+
+
 def _type_suffix(name: str) -> str:
-    if name in INT_FIELDS:
-        return ":int"
-    if name in FLOAT_FIELDS:
-        return ":double"
-    if name in LIST_FIELDS:
-        return ":string[]"
-    return ""
+    return _SUFFIX[field_kind(name)]
 
 
 def _cell(value: Any) -> str:

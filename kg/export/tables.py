@@ -22,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "edge_rows", "node_rows", "to_number"]
+__all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "edge_rows", "field_kind", "node_rows", "to_number"]
 
 NODE_COLUMNS = {
     "Paper": ["id", "kind", "label", "title", "abstract", "published", "year", "author_count",
@@ -34,6 +34,17 @@ EDGE_COLUMNS = ["source", "target", "relation", "evidence", "evidence_count", "r
 INT_FIELDS = {"year", "author_count", "upvotes", "paper_count", "evidence_count"}
 FLOAT_FIELDS = {"factor", "percent"}
 LIST_FIELDS = {"sources", "aliases", "papers"}
+
+
+def field_kind(name: str) -> str:
+    """The value kind of a column: ``int``, ``float``, ``list`` (of strings) or ``str``."""
+    if name in INT_FIELDS:
+        return "int"
+    if name in FLOAT_FIELDS:
+        return "float"
+    if name in LIST_FIELDS:
+        return "list"
+    return "str"
 
 
 def to_number(text: str | None) -> float | None:

@@ -73,6 +73,8 @@ def build_graph(findings: Iterable[PaperFindings], *,
                    abstract=paper.abstract, published=paper.published,
                    author_count=paper.author_count, upvotes=paper.upvotes,
                    organization=paper.organization, arxiv_id=paper.arxiv_id,
+                   authors=list(paper.authors), categories=list(paper.categories),
+                   doi=paper.doi, updated=paper.updated,
                    sources=[s.to_dict() for s in paper.sources])
         ids: dict[str, str] = {paper.id: paper.id}
         for entity in record.entities:

@@ -38,17 +38,41 @@ def _progress(papers: list) -> Iterator:
         yield from bar
 
 
+INPUT_SUFFIXES = {".txt", ".xml", ".atom", ".json", ".jsonl", ".csv", ".parquet", ".bib"}
+
+
 def _inputs(paths: tuple[str, ...]) -> list[str]:
     files: list[str] = []
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            files.extend(str(f) for f in sorted(p.iterdir()) if f.suffix in {".txt"})
+            files.extend(str(f) for f in sorted(p.iterdir())
+                         if f.suffix.lower() in INPUT_SUFFIXES and not f.name.startswith("."))
         else:
             files.append(path)
     if not files:
         raise click.UsageError("no input files")
     return files
+
+
+def _columns(value: str | None) -> dict[str, str] | None:
+    if not value:
+        return None
+    try:
+        return dict(item.split("=", 1) for item in value.split(","))
+    except ValueError as err:
+        raise click.BadParameter("use FIELD=COLUMN pairs: title=Title,abstract=Summary") from err
+
+
+def source_options(func):
+    """--source and --columns, shared by the commands that read listings."""
+    from kg.readers import SOURCES
+
+    func = click.option("--columns", default=None,
+                        help="Table columns: title=...,abstract=...,date=...,authors=...,id=...")(
+        func)
+    return click.option("--source", type=click.Choice(sorted(SOURCES)), default=None,
+                        help="Reader to use (default: chosen by file type).")(func)
 
 
 @click.group()
@@ -66,8 +90,13 @@ def cli() -> None:
               type=click.Path(file_okay=False), help="Directory to write the exports into.")
 @click.option("--formats", default="turtle,ntriples,jsonld,html,store", show_default=True,
               help="Comma-separated export formats.")
-def build(paths: tuple[str, ...], output: str, formats: str) -> None:
+@source_options
+def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
+          columns: str | None) -> None:
     """Build the knowledge graph of PATHS (listing files or folders) into a directory.
+
+    Reads Daily Papers pages (.txt), arXiv API Atom (.xml), Hugging Face API JSON (.json),
+    JSONL/CSV/Parquet tables and BibTeX (.bib); the same paper from several files is one node.
 
     Writes graph.ttl, graph.nt, graph.jsonld, graph.html, the SPARQL store (store/),
     findings.jsonl and summary.json.
@@ -79,7 +108,7 @@ def build(paths: tuple[str, ...], output: str, formats: str) -> None:
     files = _inputs(paths)
     with _errors():
         _, report = run_build(files, output, formats=[f for f in formats.split(",") if f],
-                              progress=_progress)
+                              progress=_progress, source=source, columns=_columns(columns))
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"Read {report.entries} entries from {len(files)} files: "
@@ -101,7 +130,9 @@ def build(paths: tuple[str, ...], output: str, formats: str) -> None:
               show_default=True, help="Output format (the scorer's JSONL contract).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="File to write; standard output when omitted.")
-def extract(paths: tuple[str, ...], fmt: str, output: str | None) -> None:
+@source_options
+def extract(paths: tuple[str, ...], fmt: str, output: str | None, source: str | None,
+            columns: str | None) -> None:
     """Extract entities and relations per paper, one JSON object per line.
 
     The records follow the contract of ../shared/eval/README.md (id, title, entities,
@@ -113,7 +144,8 @@ def extract(paths: tuple[str, ...], fmt: str, output: str | None) -> None:
 
     warnings: list[str] = []
     with _errors():
-        _, findings = extract_records(_inputs(paths), warnings=warnings)
+        _, findings = extract_records(_inputs(paths), warnings=warnings, source=source,
+                                      columns=_columns(columns))
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     if output:
@@ -153,6 +185,54 @@ def eval_cmd(gold: str, corpus: tuple[str, ...], scorer: str | None, show: int) 
     click.echo(result.stdout, nl=False)
     if result.returncode != 0:
         raise click.ClickException(f"scorer failed: {result.stderr.strip()}")
+
+
+@cli.group()
+def fetch() -> None:
+    """Fetch new papers from arXiv or Hugging Face, saving the raw responses.
+
+    Example: kg fetch arxiv --query "cat:cs.DC AND abs:GPU" --max 200 -o raw/
+    """
+
+
+@fetch.command(name="arxiv")
+@click.option("--query", required=True, help="arXiv API search_query, e.g. 'cat:cs.LG'.")
+@click.option("--max", "max_results", default=100, show_default=True, type=int)
+@click.option("-o", "--output", default="raw", show_default=True,
+              type=click.Path(file_okay=False), help="Folder for the saved responses.")
+@click.option("--base-url", default=None, help="API endpoint (a mirror, or a test server).")
+@click.option("--delay", default=3.0, show_default=True, type=float,
+              help="Seconds between requests (arXiv asks for at least 3).")
+def fetch_arxiv_cmd(query: str, max_results: int, output: str, base_url: str | None,
+                    delay: float) -> None:
+    """Save arXiv API results for a query; then build them with kg build OUTPUT.
+
+    Example: kg fetch arxiv --query "cat:cs.AR" --max 300 -o raw/
+    """
+    from kg.fetch import ARXIV_API, fetch_arxiv
+
+    with _errors():
+        files = fetch_arxiv(query, max_results, output, base_url=base_url or ARXIV_API,
+                            delay=max(delay, 0.0))
+    for path in files:
+        click.echo(f"Saved {path}")
+
+
+@fetch.command(name="hf")
+@click.option("--date", required=True, help="YYYY-MM-DD")
+@click.option("-o", "--output", default="raw", show_default=True,
+              type=click.Path(file_okay=False), help="Folder for the saved response.")
+@click.option("--base-url", default=None, help="API endpoint (a mirror, or a test server).")
+def fetch_hf_cmd(date: str, output: str, base_url: str | None) -> None:
+    """Save the Hugging Face Daily Papers of a date as JSON.
+
+    Example: kg fetch hf --date 2025-03-12 -o raw/
+    """
+    from kg.fetch import HF_API, fetch_hf
+
+    with _errors():
+        path = fetch_hf(date, output, base_url=base_url or HF_API)
+    click.echo(f"Saved {path}")
 
 
 @cli.command(name="export")

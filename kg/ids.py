@@ -39,7 +39,8 @@ def paper_id(title: str, *, arxiv_id: str | None = None) -> str:
     'paper-bc7092a8b3c5'
     """
     if arxiv_id:
-        return "arxiv-" + _SLUG_RE.sub("-", arxiv_id.lower().split("v")[0]).strip("-")
+        bare = re.sub(r"v\d+$", "", arxiv_id.strip().lower())
+        return "arxiv-" + _SLUG_RE.sub("-", bare).strip("-")
     digest = hashlib.sha1(fold_title(title).encode("utf-8")).hexdigest()[:12]
     return f"paper-{digest}"
 

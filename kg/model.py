@@ -57,6 +57,10 @@ class Paper:
     upvotes: int | None = None
     organization: str | None = None
     arxiv_id: str | None = None
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    doi: str | None = None
+    updated: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +73,10 @@ class Paper:
             "upvotes": self.upvotes,
             "organization": self.organization,
             "arxiv_id": self.arxiv_id,
+            "authors": list(self.authors),
+            "categories": list(self.categories),
+            "doi": self.doi,
+            "updated": self.updated,
         }
 
     @classmethod
@@ -83,20 +91,37 @@ class Paper:
             upvotes=data.get("upvotes"),
             organization=data.get("organization"),
             arxiv_id=data.get("arxiv_id"),
+            authors=tuple(data.get("authors") or ()),
+            categories=tuple(data.get("categories") or ()),
+            doi=data.get("doi"),
+            updated=data.get("updated"),
         )
 
     def merged_with(self, other: Paper) -> Paper:
-        """The same paper listed again: keep every source and the richest metadata."""
+        """The same paper listed again: keep every source and the richest metadata.
+
+        The id becomes the arXiv-based one when either listing knows the arXiv id.
+        """
+        from kg.ids import paper_id
+
         sources = tuple(dict.fromkeys(self.sources + other.sources))
+        arxiv_id = self.arxiv_id or other.arxiv_id
+        authors = self.authors if len(self.authors) >= len(other.authors) else other.authors
         return replace(
             self,
+            id=paper_id(self.title, arxiv_id=arxiv_id) if arxiv_id else self.id,
             abstract=self.abstract if len(self.abstract) >= len(other.abstract) else other.abstract,
             sources=sources,
             published=self.published or other.published,
-            author_count=self.author_count if self.author_count is not None else other.author_count,
+            author_count=next((n for n in (self.author_count, other.author_count,
+                                           len(authors) or None) if n is not None), None),
             upvotes=max((v for v in (self.upvotes, other.upvotes) if v is not None), default=None),
             organization=self.organization or other.organization,
-            arxiv_id=self.arxiv_id or other.arxiv_id,
+            arxiv_id=arxiv_id,
+            authors=authors,
+            categories=tuple(dict.fromkeys(self.categories + other.categories)),
+            doi=self.doi or other.doi,
+            updated=max((u for u in (self.updated, other.updated) if u), default=None),
         )
 
 

@@ -52,6 +52,7 @@ class KG(DefinedNamespace):
     upvotes: URIRef
     organization: URIRef
     arxivId: URIRef
+    doi: URIRef
     sourceLine: URIRef
 
 

@@ -42,8 +42,9 @@ class BuildReport:
 
 
 def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None = None,
-                    extractor: str = DEFAULT_EXTRACTOR,
-                    progress: Progress | None = None) -> tuple[int, list[PaperFindings]]:
+                    extractor: str = DEFAULT_EXTRACTOR, progress: Progress | None = None,
+                    source: str | None = None, columns: dict[str, str] | None = None,
+                    ) -> tuple[int, list[PaperFindings]]:
     """Read and merge papers, then extract; returns (number of entries read, findings)."""
     entries = 0
     warn = warnings.append if warnings is not None else None
@@ -54,7 +55,8 @@ def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None =
             entries += 1
             yield paper
 
-    papers = merge_papers(count(p for path in paths for p in read_source(path, warn=warn)))
+    papers = merge_papers(count(p for path in paths for p in read_source(
+        path, source=source, warn=warn, columns=columns)))
     findings = list(extract_papers(progress(papers) if progress else papers,
                                    extractor=extractor))
     return entries, findings
@@ -94,7 +96,8 @@ def load_graph(directory: str | Path) -> nx.MultiDiGraph:
 
 def build(paths: Iterable[str | Path], output: str | Path, *,
           formats: Iterable[str] = DEFAULT_FORMATS, extractor: str = DEFAULT_EXTRACTOR,
-          progress: Progress | None = None) -> tuple[nx.MultiDiGraph, BuildReport]:
+          progress: Progress | None = None, source: str | None = None,
+          columns: dict[str, str] | None = None) -> tuple[nx.MultiDiGraph, BuildReport]:
     """Build the graph of ``paths`` and write every format into ``output``.
 
     Also writes ``findings.jsonl`` (the per-paper extraction) and ``summary.json``.
@@ -102,7 +105,7 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     out = Path(output)
     warnings: list[str] = []
     entries, findings = extract_records(paths, warnings=warnings, extractor=extractor,
-                                        progress=progress)
+                                        progress=progress, source=source, columns=columns)
     G = build_graph(findings)
     report = BuildReport(entries=entries, papers=len(findings), summary=graph_summary(G),
                          warnings=warnings)

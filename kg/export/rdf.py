@@ -83,6 +83,14 @@ def _paper_triples(node: str, data: dict) -> Iterator[Triple]:
         yield s, KG.organization, _text(data["organization"])
     if data.get("arxiv_id"):
         yield s, KG.arxivId, _text(data["arxiv_id"])
+    if data.get("doi"):
+        yield s, KG.doi, _text(data["doi"])
+    if data.get("updated"):
+        yield s, DCTERMS.modified, Literal(data["updated"], datatype=XSD.date)
+    for author in data.get("authors") or []:
+        yield s, DCTERMS.creator, _text(author)
+    for category in data.get("categories") or []:
+        yield s, DCTERMS.subject, _text(category)
     for source in data.get("sources", []):
         page = source_iri(_source_id(source["path"]))
         yield s, KG.listedIn, page

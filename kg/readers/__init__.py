@@ -1,7 +1,8 @@
 """Readers: one module per source format, all yielding ``Paper`` records.
 
-``read_papers(paths)`` picks the reader of each file and merges listings of the same paper
-(same id) into one ``Paper`` that keeps every source.
+``read_papers(paths)`` picks the reader of each file (by suffix, or by content for text
+files) and merges listings of the same paper (same arXiv id or normalized title) into one
+``Paper`` that keeps every source and the richest metadata.
 """
 
 from __future__ import annotations
@@ -11,40 +12,79 @@ from pathlib import Path
 
 from kg.errors import ParseError
 from kg.model import Paper
+from kg.normalize import fold_title
 from kg.readers.base import read_text
+from kg.readers.arxiv import read_arxiv_atom
+from kg.readers.bibtex import read_bibtex
 from kg.readers.daily_papers import is_daily_papers, read_daily_papers
+from kg.readers.hf_api import read_hf_papers
+from kg.readers.table import read_table
 
-__all__ = ["SOURCES", "merge_papers", "read_papers", "read_source"]
+__all__ = ["SOURCES", "detect_source", "merge_papers", "read_papers", "read_source"]
 
 Warn = Callable[[str], None]
 
-SOURCES: dict[str, Callable[..., Iterator[Paper]]] = {"daily-papers": read_daily_papers}
+SOURCES: dict[str, Callable[..., Iterator[Paper]]] = {
+    "daily-papers": read_daily_papers,
+    "arxiv": read_arxiv_atom,
+    "hf": read_hf_papers,
+    "table": read_table,
+    "bibtex": read_bibtex,
+}
+_BY_SUFFIX = {".xml": "arxiv", ".atom": "arxiv", ".json": "hf", ".jsonl": "table",
+              ".csv": "table", ".parquet": "table", ".bib": "bibtex"}
 
 
-def _detect(path: Path) -> str:
-    head = read_text(path)[:4096]
+def detect_source(path: str | Path) -> str:
+    """The reader for a file: by suffix, and for text files by their first lines."""
+    p = Path(path)
+    if p.suffix.lower() in _BY_SUFFIX:
+        return _BY_SUFFIX[p.suffix.lower()]
+    head = read_text(p)[:4096]
     if is_daily_papers(head):
         return "daily-papers"
-    raise ParseError("unknown listing format (expected a Hugging Face Daily Papers page)",
+    if head.lstrip().startswith("<") and "<feed" in head:
+        return "arxiv"
+    if head.lstrip().startswith("@"):
+        return "bibtex"
+    raise ParseError("unknown listing format (expected a Daily Papers page, an arXiv Atom "
+                     "feed, Hugging Face API JSON, a JSONL/CSV/Parquet table or BibTeX)",
                      path=str(path))
 
 
-def read_source(path: str | Path, *, source: str | None = None,
-                warn: Warn | None = None) -> Iterator[Paper]:
+def read_source(path: str | Path, *, source: str | None = None, warn: Warn | None = None,
+                columns: dict[str, str] | None = None) -> Iterator[Paper]:
     """Yield the papers of one file, with the reader for ``source`` or the detected one."""
-    name = source or _detect(Path(path))
+    name = source or detect_source(path)
     if name not in SOURCES:
         raise ParseError(f"unknown source '{name}' (known: {', '.join(sorted(SOURCES))})",
                          path=str(path))
-    yield from SOURCES[name](path, warn=warn)
+    if name == "table":
+        yield from read_table(path, columns=columns, warn=warn)
+    else:
+        yield from SOURCES[name](path, warn=warn)
 
 
 def merge_papers(papers: Iterable[Paper]) -> list[Paper]:
-    """One ``Paper`` per id, in first-seen order; repeated listings are merged."""
-    merged: dict[str, Paper] = {}
+    """One ``Paper`` per real paper, in first-seen order; repeated listings are merged.
+
+    Two listings are the same paper when they share an arXiv id or a normalized title (case,
+    punctuation and TeX folded), whichever source they come from.
+    """
+    merged: dict[int, Paper] = {}
+    by_title: dict[str, int] = {}
+    by_arxiv: dict[str, int] = {}
     for paper in papers:
-        seen = merged.get(paper.id)
-        merged[paper.id] = paper if seen is None else seen.merged_with(paper)
+        title_key = fold_title(paper.title)
+        slot = by_arxiv.get(paper.arxiv_id or "", by_title.get(title_key))
+        if slot is None:
+            slot = len(merged)
+            merged[slot] = paper
+        else:
+            merged[slot] = merged[slot].merged_with(paper)
+        by_title.setdefault(title_key, slot)
+        if merged[slot].arxiv_id:
+            by_arxiv.setdefault(merged[slot].arxiv_id, slot)
     return list(merged.values())
 
 

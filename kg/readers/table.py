@@ -1,0 +1,149 @@
+"""Reader for tables of papers: JSONL, CSV and Parquet, through pandas.
+
+A table needs a title and an abstract column; id, date, authors, arxiv id, DOI, upvotes and
+organization are optional. Column names are found among common spellings
+(``title``/``Title``, ``abstract``/``summary``/``Abstract``, ``date``/``published``/``year``,
+``authors``/``author``) or given with ``columns={"abstract": "Summary", ...}`` (CLI:
+``--columns abstract=Summary,date=Published``). Authors may be a list or a string separated by
+``;``, `` and `` or ``,``. A row without a title gets a warning naming file and row, and the
+other rows are kept. JSONL lines that are not JSON get a warning naming file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from kg.errors import ParseError
+from kg.ids import paper_id
+from kg.model import Paper, SourceRef
+from kg.readers.base import read_text
+
+__all__ = ["COLUMN_ALIASES", "read_table"]
+
+Warn = Callable[[str], None]
+COLUMN_ALIASES = {
+    "title": ["title", "Title", "paper_title", "name"],
+    "abstract": ["abstract", "Abstract", "summary", "Summary", "description"],
+    "id": ["arxiv_id", "arxiv", "arXiv", "eprint", "id", "paper_id"],
+    "date": ["date", "published", "publication_date", "publishedAt", "Date", "year", "Year"],
+    "authors": ["authors", "Authors", "author", "Author"],
+    "doi": ["doi", "DOI"],
+    "upvotes": ["upvotes", "Upvotes"],
+    "organization": ["organization", "Organization", "org"],
+}
+_ARXIV_RE = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?$",
+                       re.I)
+
+
+def _frame(path: Path, warn: Warn):
+    import pandas as pd
+
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        try:
+            return pd.read_parquet(path), 1
+        except Exception as err:  # pyarrow raises several types for a bad file
+            raise ParseError(f"cannot read Parquet: {err}", path=str(path)) from err
+    if suffix == ".csv":
+        try:
+            return pd.read_csv(path, dtype=str, keep_default_na=False), 2
+        except (ValueError, pd.errors.ParserError) as err:
+            raise ParseError(f"cannot read CSV: {err}", path=str(path)) from err
+    rows = []
+    for lineno, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            warn(f"{path}:{lineno}: not JSON ({err.msg}); skipped")
+            continue
+        if isinstance(record, dict):
+            rows.append({**record, "__line__": lineno})
+        else:
+            warn(f"{path}:{lineno}: not a JSON object; skipped")
+    return pd.DataFrame(rows), 1
+
+
+def _pick(columns: list[str], field: str, mapping: dict[str, str]) -> str | None:
+    """The column for ``field``: the one the user named, else a known spelling (any case)."""
+    if field in mapping:
+        return mapping[field] if mapping[field] in columns else None
+    by_lower = {c.lower(): c for c in columns}
+    return next((by_lower[a.lower()] for a in COLUMN_ALIASES[field] if a.lower() in by_lower),
+                None)
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return " ".join(str(value).split())
+
+
+def _authors(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list | tuple) or hasattr(value, "tolist"):
+        items = list(value.tolist() if hasattr(value, "tolist") else value)
+        return tuple(_text(a.get("name") if isinstance(a, dict) else a) for a in items if a)
+    text = _text(value)
+    if not text:
+        return ()
+    parts = re.split(r"\s*;\s*|\s+and\s+", text) if (";" in text or " and " in text) else \
+        text.split(",")
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def _date(value: Any) -> str | None:
+    text = _text(value)
+    if re.fullmatch(r"\d{4}", text):
+        return f"{text}-01-01"
+    m = re.match(r"(\d{4}-\d{2}-\d{2})", text)
+    return m.group(1) if m else None
+
+
+def read_table(path: str | Path, *, columns: dict[str, str] | None = None,
+               warn: Warn | None = None) -> Iterator[Paper]:
+    """Yield a ``Paper`` per row of a JSONL, CSV or Parquet table.
+
+    Raises
+    ------
+    ParseError
+        When the file cannot be read as a table or has no title/abstract column.
+    """
+    p = Path(path)
+    warn = warn or (lambda _msg: None)
+    frame, first_row = _frame(p, warn)
+    mapping = columns or {}
+    names = [str(c) for c in frame.columns]
+    picked = {field: _pick(names, field, mapping) for field in COLUMN_ALIASES}
+    if not picked["title"] or not picked["abstract"]:
+        raise ParseError(f"no title/abstract column (columns: {', '.join(names) or 'none'}); "
+                         "name them with --columns title=...,abstract=...", path=str(p))
+    for index, row in enumerate(frame.to_dict(orient="records")):
+        line = int(row.get("__line__", index + first_row))
+        title = _text(row.get(picked["title"]))
+        if not title:
+            warn(f"{p}:{line}: row has no title; skipped")
+            continue
+        raw_id = _text(row.get(picked["id"])) if picked["id"] else ""
+        m = _ARXIV_RE.match(raw_id)
+        arxiv_id = m.group(1) if m else None
+        authors = _authors(row.get(picked["authors"])) if picked["authors"] else ()
+        upvotes = row.get(picked["upvotes"]) if picked["upvotes"] else None
+        yield Paper(
+            id=paper_id(title, arxiv_id=arxiv_id),
+            title=title,
+            abstract=_text(row.get(picked["abstract"])),
+            sources=(SourceRef(path=str(p), line=line),),
+            published=_date(row.get(picked["date"])) if picked["date"] else None,
+            authors=authors,
+            author_count=len(authors) or None,
+            upvotes=int(upvotes) if _text(upvotes).isdigit() else None,
+            organization=_text(row.get(picked["organization"])) or None
+            if picked["organization"] else None,
+            doi=_text(row.get(picked["doi"])) or None if picked["doi"] else None,
+            arxiv_id=arxiv_id,
+        )

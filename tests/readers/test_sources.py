@@ -1,0 +1,112 @@
+"""Every reader on small files in its API's documented format, and merging across sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.errors import ParseError
+from kg.readers import detect_source, read_papers, read_source
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize(("name", "source"), [
+    ("arxiv.xml", "arxiv"), ("hf_daily.json", "hf"), ("papers.csv", "table"),
+    ("papers.jsonl", "table"), ("refs.bib", "bibtex"),
+])
+def test_sources_detected_by_file_type(name: str, source: str) -> None:
+    assert detect_source(DATA / name) == source
+
+
+def test_sources_arxiv_atom_fields() -> None:
+    first, second = read_source(DATA / "arxiv.xml")
+    assert first.arxiv_id == "2503.01234" and first.id == "arxiv-2503-01234"
+    assert first.title == ("FastServe: Low-Latency LLM Serving with Speculative Decoding on "
+                           "NVIDIA H100 GPUs")
+    assert first.authors == ("Ada Lovelace", "Alan Turing", "Grace Hopper")
+    assert first.categories == ("cs.DC", "cs.LG")
+    assert (first.published, first.updated, first.doi) == ("2025-03-03", "2025-03-13",
+                                                          "10.1234/fastserve.2025")
+    assert first.sources[0].page == "v2"
+    assert second.abstract.startswith("We apply structured pruning")
+
+
+def test_sources_hf_api_fields_and_bad_record_warns() -> None:
+    warnings: list[str] = []
+    papers = list(read_source(DATA / "hf_daily.json", warn=warnings.append))
+    assert [p.arxiv_id for p in papers] == ["2503.01234", "2503.09999"]
+    assert papers[0].upvotes == 42 and papers[0].organization == "ACME Research"
+    assert papers[0].authors == ("Ada Lovelace", "Alan Turing")
+    assert len(warnings) == 1 and "record 3" in warnings[0]
+
+
+def test_sources_csv_with_column_names_found_and_bad_row_warns() -> None:
+    warnings: list[str] = []
+    papers = list(read_source(DATA / "papers.csv", warn=warnings.append))
+    assert [p.title for p in papers] == ["Sparse Attention Kernels for Jetson Orin",
+                                         "Federated LoRA Tuning on Smartphones"]
+    assert papers[0].authors == ("Alice Smith", "Bob Jones") and papers[0].arxiv_id
+    assert papers[1].authors == ("Carol White", "Dan Brown")
+    assert papers[1].published == "2023-01-01"
+    assert warnings and "papers.csv:3" in warnings[0]
+
+
+def test_sources_jsonl_bad_line_warns_and_keeps_the_rest() -> None:
+    warnings: list[str] = []
+    papers = list(read_source(DATA / "papers.jsonl", warn=warnings.append))
+    assert len(papers) == 2
+    assert any("papers.jsonl:2" in w for w in warnings)
+
+
+def test_sources_table_columns_are_configurable(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("Name,Text\nA paper on GPUs,We run on GPUs.\n")
+    with pytest.raises(ParseError, match="no title/abstract column"):
+        list(read_source(path))
+    (paper,) = read_source(path, columns={"title": "Name", "abstract": "Text"})
+    assert paper.title == "A paper on GPUs"
+
+
+def test_sources_parquet(tmp_path: Path) -> None:
+    import pandas as pd
+
+    path = tmp_path / "t.parquet"
+    pd.DataFrame({"title": ["Q on TPUs"], "abstract": ["We quantize on TPUs."],
+                  "authors": [["A", "B"]]}).to_parquet(path)
+    (paper,) = read_source(path)
+    assert paper.authors == ("A", "B")
+
+
+def test_sources_bibtex_fields_and_missing_title_warns() -> None:
+    warnings: list[str] = []
+    papers = list(read_source(DATA / "refs.bib", warn=warnings.append))
+    assert [p.title for p in papers][1] == (
+        "TVM: An Automated End-to-End Optimizing Compiler for Deep Learning")
+    assert papers[0].arxiv_id == "2503.01234" and papers[0].doi == "10.1234/fastserve.2025"
+    assert papers[0].authors == ("Lovelace, Ada", "Turing, Alan", "Hopper, Grace")
+    assert warnings and "notitle" in warnings[0]
+
+
+def test_sources_hostile_xml_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xml"
+    path.write_text('<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa">'
+                    '<!ENTITY b "&a;&a;&a;&a;">]><feed xmlns="http://www.w3.org/2005/Atom">'
+                    "<title>&b;</title></feed>")
+    with pytest.raises(ParseError, match="bomb.xml"):
+        list(read_source(path))
+
+
+def test_sources_same_paper_from_three_sources_is_one_paper(page: Path) -> None:
+    papers = read_papers([page, DATA / "arxiv.xml", DATA / "hf_daily.json", DATA / "refs.bib"])
+    fastserve = [p for p in papers if p.title.startswith("FastServe")]
+    assert len(fastserve) == 1
+    merged = fastserve[0]
+    assert merged.id == "arxiv-2503-01234"
+    assert merged.upvotes == 42 and merged.doi == "10.1234/fastserve.2025"
+    assert len(merged.authors) == 3 and merged.categories == ("cs.DC", "cs.LG")
+    assert {Path(s.path).name for s in merged.sources} == {"page.txt", "arxiv.xml",
+                                                           "hf_daily.json", "refs.bib"}
+    # Daily Papers page (2 papers) + 1 more arXiv + 1 more HF + TVM from BibTeX.
+    assert len(papers) == 5

@@ -259,6 +259,37 @@ def export_cmd(fmt: str, out: str, graph_dir: str) -> None:
 
 
 @cli.command()
+@click.option("--focus", default=None, help="Only the part of the graph around this node.")
+@click.option("--hops", default=2, show_default=True, type=int, help="Radius of --focus.")
+@click.option("--graph", "graph_dir", default="exports", show_default=True,
+              type=click.Path(file_okay=False), help="The output folder of a kg build.")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="Page to write (default: graph.html, or focus-<name>.html with --focus).")
+@click.option("--max-nodes", default=1500, show_default=True, type=int,
+              help="Nodes drawn at first on large graphs; the rest come in on demand.")
+def html(focus: str | None, hops: int, graph_dir: str, output: str | None,
+         max_nodes: int) -> None:
+    """Write the interactive HTML page of the built graph, or of part of it.
+
+    Example: kg html --focus "speculative decoding" --hops 2
+    """
+    from kg.export.html import focus_subgraph, write_html
+    from kg.ids import slug
+    from kg.pipeline import load_graph
+
+    with _errors():
+        G = load_graph(graph_dir)
+        if focus:
+            G = focus_subgraph(G, focus, hops=hops)
+        name = output or str(Path(graph_dir) / (f"focus-{slug(focus)}.html" if focus
+                                                else "graph.html"))
+        write_html(G, name, max_nodes=max_nodes,
+                   title=f"kg: around {focus}" if focus else "kg: ML-systems knowledge graph")
+    click.echo(f"Wrote {name} ({G.number_of_nodes()} nodes, {G.number_of_edges()} edges). "
+               f"Open {Path(name).resolve().as_uri()}")
+
+
+@cli.command()
 @click.argument("query", required=False)
 @click.option("--store", default="exports/store", show_default=True,
               type=click.Path(file_okay=False), help="The store kg build wrote.")

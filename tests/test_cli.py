@@ -77,3 +77,12 @@ def test_cli_build_sample_corpus(corpus_files: list[Path], tmp_path: Path) -> No
         assert next(rdf_graph.triples((None, predicate, None)), None) is not None
     for cls in (KG.Technique, KG.Hardware, KG.Metric, KG.Model, KG.Dataset):
         assert next(rdf_graph.subjects(rdflib.RDF.type, cls), None) is not None
+
+
+def test_cli_html_focus_writes_a_page(page: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(page), "-o", str(tmp_path),
+                               "--formats", "turtle"]).exit_code == 0
+    result = runner.invoke(cli, ["html", "--focus", "KV cache", "--graph", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "focus-kv-cache.html").stat().st_size > 0

@@ -21,7 +21,7 @@ import networkx as nx
 
 from kg.fileio import write_text
 
-__all__ = ["COLORS", "generate_html", "to_pyvis", "write_html"]
+__all__ = ["COLORS", "MAX_NODES", "focus_subgraph", "generate_html", "to_pyvis", "write_html"]
 
 COLORS = {"Paper": "#9e9e9e", "Technique": "#1f77b4", "Model": "#9467bd", "Hardware": "#d62728",
           "Metric": "#2ca02c", "Dataset": "#ff7f0e"}
@@ -42,7 +42,10 @@ def _tooltip(data: dict[str, Any]) -> str:
 def _edge_title(data: dict[str, Any], G: nx.MultiDiGraph) -> str:
     relation = data["relation"]
     if relation == "outperforms":
-        metric = G.nodes[data["metric"]]["label"] if data.get("metric") else "unspecified metric"
+        metric_id = data.get("metric")
+        metric = (G.nodes[metric_id]["label"] if metric_id in G else
+                  metric_id.split("/", 1)[-1].replace("-", " ")) if metric_id else \
+            "unspecified metric"
         values = ", ".join(f"{k}={v}" for k, v in sorted((data.get("values") or {}).items()))
         text = f"outperforms on {metric}" + (f" ({values})" if values else "")
     else:
@@ -86,8 +89,17 @@ def _script_json(value: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge graph") -> str:
-    """The whole page as a string (deterministic for a given graph)."""
+MAX_NODES = 1500
+
+
+def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge graph",
+                  max_nodes: int = MAX_NODES) -> str:
+    """The whole page as a string (deterministic for a given graph).
+
+    A graph with more than ``max_nodes`` nodes opens on its ``max_nodes`` most connected
+    nodes; search and double-click bring the rest in, a neighbourhood at a time, so the layout
+    settles quickly whatever the corpus size.
+    """
     from jinja2 import Environment, select_autoescape
 
     net = to_pyvis(G)
@@ -116,6 +128,7 @@ def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge 
         counts={kind: sum(1 for _, k in G.nodes(data="kind") if k == kind) for kind in COLORS},
         colors=COLORS,
         edge_colors=EDGE_COLORS,
+        max_nodes=int(max_nodes),
     )
 
 
@@ -138,6 +151,31 @@ def _details(G: nx.MultiDiGraph, node: str) -> dict[str, Any]:
     return out
 
 
-def write_html(G: nx.MultiDiGraph, path: str | Path, *, title: str = "kg: ML-systems knowledge graph") -> None:
+def write_html(G: nx.MultiDiGraph, path: str | Path, *,
+               title: str = "kg: ML-systems knowledge graph", max_nodes: int = MAX_NODES) -> None:
     """Write the offline HTML page atomically."""
-    write_text(path, generate_html(G, title=title))
+    write_text(path, generate_html(G, title=title, max_nodes=max_nodes))
+
+
+def focus_subgraph(G: nx.MultiDiGraph, query: str, *, hops: int = 2) -> nx.MultiDiGraph:
+    """The part of ``G`` within ``hops`` edges (either direction) of the nodes named ``query``
+    (label or alias, case and plural folded).
+
+    Raises
+    ------
+    ExportError
+        When no node has that name.
+    """
+    from kg.errors import ExportError
+    from kg.normalize import norm_key
+
+    key = norm_key(query)
+    seeds = [n for n, d in G.nodes(data=True)
+             if norm_key(d["label"]) == key or key in {norm_key(a) for a in d.get("aliases", [])}]
+    if not seeds:
+        raise ExportError(f"no node is named {query!r}")
+    undirected = G.to_undirected(as_view=True)
+    keep: set[str] = set()
+    for seed in seeds:
+        keep |= set(nx.single_source_shortest_path_length(undirected, seed, cutoff=hops))
+    return G.subgraph(keep).copy()

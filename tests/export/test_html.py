@@ -31,3 +31,19 @@ def test_html_has_legend_and_physics_stop(page: Path) -> None:
     for kind in ("Paper", "Technique", "Model", "Hardware", "Metric", "Dataset"):
         assert f'data-type="{kind}"' in html
     assert "physics: false" in html
+
+
+def test_html_focus_keeps_the_neighbourhood(page: Path) -> None:
+    import pytest
+
+    from kg.errors import ExportError
+    from kg.export.html import focus_subgraph
+
+    G = build_graph(extract_papers(read_papers([page])))
+    sub = focus_subgraph(G, "Speculative Decoding", hops=1)
+    assert "technique/speculative-decoding" in sub
+    assert {d["kind"] for _, d in sub.nodes(data=True)} == {"Technique", "Paper"}
+    assert focus_subgraph(G, "speculative decoding", hops=2).number_of_nodes() > \
+        sub.number_of_nodes()
+    with pytest.raises(ExportError, match="no node"):
+        focus_subgraph(G, "no such thing")

@@ -102,3 +102,17 @@ def test_html_browser_click_paper_shows_panel_and_hostile_text_is_text(
     assert "</script><script>alert(2)</script>" in panel
     assert browser_page.locator("#panel mark").count() >= 1  # evidence highlighted
     assert seen["dialogs"] == [] and seen["errors"] == []
+
+
+def test_html_browser_large_graph_opens_on_top_nodes_and_expands(browser_page, page: Path,
+                                                                 tmp_path: Path) -> None:
+    G = build_graph(extract_papers(read_papers([page])))
+    out = tmp_path / "big.html"
+    write_html(G, out, max_nodes=5)
+    seen = _open(browser_page, out)
+    assert browser_page.evaluate("network.body.data.nodes.length") == 5
+    assert "more: search or double-click" in browser_page.inner_text("#status")
+    browser_page.fill("#search", "speculative")
+    browser_page.locator("#results div").first.click()
+    assert browser_page.evaluate("network.body.data.nodes.length") > 5
+    assert seen["errors"] == []

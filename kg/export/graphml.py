@@ -2,7 +2,8 @@
 
 Neither format holds lists, dicts or missing values, so attributes are encoded: lists (aliases,
 sources, papers) become JSON arrays in a string (``'["LoRA", "Low-Rank Adaptation"]'``), and a
-missing value is left out of that node or edge. Every node has ``kind`` and ``label``; edges
+missing value is left out of that node or edge. Control characters that XML 1.0 cannot
+represent are dropped from strings. Every node has ``kind`` and ``label``; edges
 have ``relation`` and the flat properties of ``kg.export.tables``. Read a list back with
 ``json.loads``.
 """
@@ -10,6 +11,7 @@ have ``relation`` and the flat properties of ``kg.export.tables``. Read a list b
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -20,12 +22,20 @@ from kg.fileio import atomic_open
 __all__ = ["to_flat_graph", "write_gexf", "write_graphml"]
 
 
+# Characters XML 1.0 cannot hold at all (not even escaped); they are dropped from strings.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _flat(row: dict) -> dict:
     out = {}
     for key, value in row.items():
         if value is None:
             continue
-        out[key] = json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
+        if isinstance(value, list):
+            value = json.dumps(value, ensure_ascii=False)
+        if isinstance(value, str):
+            value = _XML_INVALID.sub("", value)
+        out[key] = value
     return out
 
 

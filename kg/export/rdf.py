@@ -187,7 +187,9 @@ def to_rdflib(G: nx.MultiDiGraph) -> Graph:
 
 _NT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
                "\b": "\\b", "\f": "\\f"}
-_NT_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f]')
+# Also escaped: NEL and the Unicode line/paragraph separators, which some tools (Python's
+# splitlines among them) treat as line breaks; N-Triples must stay one triple per line.
+_NT_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f\x85\u2028\u2029]')
 
 
 def _nt_escape(text: str) -> str:

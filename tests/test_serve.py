@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import signal
 import subprocess
@@ -85,3 +87,55 @@ def test_serve_binds_loopback_by_default() -> None:
 
     help_text = CliRunner().invoke(cli, ["serve", "--help"]).output
     assert "127.0.0.1" in help_text
+
+
+def test_serve_cross_product_query_times_out_and_server_survives(page: Path,
+                                                                  tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    write_store(build_graph(extract_papers(read_papers([page]))), store)
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store),
+                             "--port", "0", "--timeout", "2"], stdout=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        url = proc.stdout.readline().strip().split(": ", 1)[1]
+        bomb = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        request = urllib.request.Request(url, data=urllib.parse.urlencode(
+            {"query": bomb}).encode(), headers={"Content-Type":
+                                                "application/x-www-form-urlencoded"})
+        import time
+
+        start = time.monotonic()
+        # Oxigraph streams results, so the 200 status may be sent before the timeout cancels
+        # the query; the response then ends with an error instead of a result.
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                body = response.read()
+        except urllib.error.HTTPError:
+            body = b""
+        except (urllib.error.URLError, ConnectionError, http.client.IncompleteRead):
+            body = b""
+        assert time.monotonic() - start < 15
+        with pytest.raises(ValueError):
+            json.loads(body)["results"]["bindings"][0]["n"]
+        assert _count(url) == 2
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+
+
+def test_serve_load_twenty_clients_on_loopback(server) -> None:
+    from kg.loadtest import run_load
+
+    proc, first = server
+    url = first.split(": ", 1)[1]
+    report = run_load(url, [COUNT], clients=20, seconds=3)
+    assert report.requests > 20 and report.error_rate == 0.0
+    assert _count(url) == 2
+
+
+def test_serve_load_refuses_other_hosts() -> None:
+    from kg.errors import QueryError
+    from kg.loadtest import run_load
+
+    with pytest.raises(QueryError, match="loopback"):
+        run_load("http://192.168.1.10:7878/query", [COUNT], clients=1, seconds=0.1)

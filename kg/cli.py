@@ -6,6 +6,7 @@ This is the only module that prints. Library errors (``KGError``) become click e
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -91,8 +92,10 @@ def cli() -> None:
 @click.option("--formats", default="turtle,ntriples,jsonld,html,store", show_default=True,
               help="Comma-separated export formats.")
 @source_options
+@click.option("--workers", default=None, type=int,
+              help="Extraction processes (default: one per CPU core).")
 def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
-          columns: str | None) -> None:
+          columns: str | None, workers: int | None) -> None:
     """Build the knowledge graph of PATHS (listing files or folders) into a directory.
 
     Reads Daily Papers pages (.txt), arXiv API Atom (.xml), Hugging Face API JSON (.json),
@@ -108,7 +111,8 @@ def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
     files = _inputs(paths)
     with _errors():
         _, report = run_build(files, output, formats=[f for f in formats.split(",") if f],
-                              progress=_progress, source=source, columns=_columns(columns))
+                              progress=_progress, source=source, columns=_columns(columns),
+                              workers=workers or os.cpu_count() or 1)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"Read {report.entries} entries from {len(files)} files: "

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,17 +36,26 @@ class BuildReport:
     summary: dict[str, dict[str, int]]
     warnings: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"entries": self.entries, "papers": self.papers, **self.summary,
-                "warnings": self.warnings, "files": [str(f) for f in self.files]}
+                "warnings": self.warnings, "files": [str(f) for f in self.files],
+                "timings": {k: round(v, 3) for k, v in self.timings.items()}}
 
 
 def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None = None,
                     extractor: str = DEFAULT_EXTRACTOR, progress: Progress | None = None,
                     source: str | None = None, columns: dict[str, str] | None = None,
+                    workers: int = 1, timings: dict[str, float] | None = None,
                     ) -> tuple[int, list[PaperFindings]]:
-    """Read and merge papers, then extract; returns (number of entries read, findings)."""
+    """Read and merge papers, then extract; returns (number of entries read, findings).
+
+    ``workers > 1`` extracts in that many processes; ``timings`` receives the seconds spent
+    reading and extracting.
+    """
+    timings = timings if timings is not None else {}
+    start = time.perf_counter()
     entries = 0
     warn = warnings.append if warnings is not None else None
 
@@ -57,8 +67,11 @@ def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None =
 
     papers = merge_papers(count(p for path in paths for p in read_source(
         path, source=source, warn=warn, columns=columns)))
+    timings["read"] = time.perf_counter() - start
+    start = time.perf_counter()
     findings = list(extract_papers(progress(papers) if progress else papers,
-                                   extractor=extractor))
+                                   extractor=extractor, workers=workers))
+    timings["extract"] = time.perf_counter() - start
     return entries, findings
 
 
@@ -97,23 +110,40 @@ def load_graph(directory: str | Path) -> nx.MultiDiGraph:
 def build(paths: Iterable[str | Path], output: str | Path, *,
           formats: Iterable[str] = DEFAULT_FORMATS, extractor: str = DEFAULT_EXTRACTOR,
           progress: Progress | None = None, source: str | None = None,
-          columns: dict[str, str] | None = None) -> tuple[nx.MultiDiGraph, BuildReport]:
+          columns: dict[str, str] | None = None,
+          workers: int = 1) -> tuple[nx.MultiDiGraph, BuildReport]:
     """Build the graph of ``paths`` and write every format into ``output``.
 
     Also writes ``findings.jsonl`` (the per-paper extraction) and ``summary.json``.
     """
     out = Path(output)
     warnings: list[str] = []
+    timings: dict[str, float] = {}
     entries, findings = extract_records(paths, warnings=warnings, extractor=extractor,
-                                        progress=progress, source=source, columns=columns)
+                                        progress=progress, source=source, columns=columns,
+                                        workers=workers, timings=timings)
+    start = time.perf_counter()
     G = build_graph(findings)
+    timings["merge"] = time.perf_counter() - start
     report = BuildReport(entries=entries, papers=len(findings), summary=graph_summary(G),
-                         warnings=warnings)
-    for name in formats:
-        report.files.append(write_export(G, name, out))
+                         warnings=warnings, timings=timings)
+    formats = list(formats)
+    # N-Triples first: the store then bulk-loads that file instead of serializing again.
+    ordered = sorted(formats, key=lambda f: (f != "ntriples", formats.index(f)))
+    for name in ordered:
+        start = time.perf_counter()
+        if name == "store" and "ntriples" in formats:
+            from kg.sparql import write_store
+
+            write_store(G, out / "store", ntriples=out / "graph.nt")
+            report.files.append(out / "store")
+        else:
+            report.files.append(write_export(G, name, out))
+        report.timings[f"write {name}"] = time.perf_counter() - start
     write_findings_jsonl(findings, out / "findings.jsonl")
     report.files.append(out / "findings.jsonl")
-    write_text(out / "summary.json", json.dumps(report.to_dict() | {"files": sorted(
-        Path(f).name for f in report.files)}, indent=2, sort_keys=True) + "\n")
+    summary = report.to_dict() | {"files": sorted(Path(f).name for f in report.files)}
+    summary.pop("timings", None)  # keep summary.json identical across runs
+    write_text(out / "summary.json", json.dumps(summary, indent=2, sort_keys=True) + "\n")
     report.files.append(out / "summary.json")
     return G, report

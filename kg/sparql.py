@@ -39,11 +39,13 @@ def _pyoxigraph():
     return pyoxigraph
 
 
-def write_store(G: nx.MultiDiGraph, directory: str | Path) -> None:
+def write_store(G: nx.MultiDiGraph, directory: str | Path, *,
+                ntriples: str | Path | None = None) -> None:
     """Build the store of ``G`` (plus the ontology) in ``directory``, replacing any old one.
 
     The store is built beside the target and swapped in by rename, so a killed build leaves
-    the previous store readable.
+    the previous store readable. ``ntriples`` names an N-Triples file of ``G`` already
+    written (``graph.nt``), which is loaded instead of serializing the graph again.
     """
     from kg.export.rdf import generate_ntriples
 
@@ -53,8 +55,20 @@ def write_store(G: nx.MultiDiGraph, directory: str | Path) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         store = ox.Store(str(tmp))
-        data = "\n".join(generate_ntriples(G)) + "\n"
-        store.bulk_load(data.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+        # Stream the triples through a file: the bulk loader reads it without the whole
+        # graph ever being one string in memory.
+        if ntriples is not None:
+            store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+        else:
+            nt = tmp.with_name(tmp.name + ".nt")
+            try:
+                with open(nt, "w", encoding="utf-8") as handle:
+                    for line in generate_ntriples(G):
+                        handle.write(line)
+                        handle.write("\n")
+                store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+            finally:
+                nt.unlink(missing_ok=True)
         ontology = resources.files("kg") / "schemas" / "kg.ttl"
         store.bulk_load(ontology.read_bytes(), ox.RdfFormat.TURTLE)
         store.flush()

@@ -14,8 +14,11 @@ Mapping (see docs/ontology.md):
   paper, and for ``outperforms`` ``kg:metric``, ``kg:factor``, ``kg:percent``, ``kg:value`` and
   ``kg:baselineValue``.
 
-Output is deterministic: triples are generated from sorted nodes and edges, N-Triples are
-sorted, and JSON-LD is written with sorted keys and nodes.
+Terms are produced directly as N-Triples strings (no rdflib objects on the hot path), in a
+deterministic order: sorted nodes, then source pages, then sorted edges; each triple is
+produced once. N-Triples and Turtle are streamed from that sequence (Turtle with the kg
+prefixes, consecutive triples of a subject grouped with ``;``), so writing needs no graph in
+memory. JSON-LD goes through rdflib and suits graphs that fit in memory.
 """
 
 from __future__ import annotations
@@ -27,33 +30,78 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
-from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS, XSD
 
 from kg.fileio import atomic_open, write_lines
-from kg.namespaces import (
-    ID_NS,
-    KG,
-    PREFIXES,
-    RELATION_PREDICATES,
-    entity_iri,
-    paper_iri,
-    source_iri,
-)
+from kg.namespaces import ID_NS, ONTOLOGY_NS, PREFIXES
 
-__all__ = ["generate_ntriples", "generate_trig", "generate_triples", "node_iri", "nt_term",
-           "write_trig", "to_rdflib", "write_jsonld",
-           "write_ntriples", "write_turtle"]
+__all__ = ["generate_ntriples", "generate_triples", "generate_trig", "generate_turtle",
+           "node_iri", "nt_literal", "to_rdflib", "write_jsonld", "write_ntriples",
+           "write_trig", "write_turtle"]
 
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
-_CLASS = {"Paper": KG.Paper, "Technique": KG.Technique, "Model": KG.Model,
-          "Hardware": KG.Hardware, "Metric": KG.Metric, "Dataset": KG.Dataset}
+# A triple is three N-Triples terms: "<iri>" or a literal '"text"' / '"v"^^<datatype>'.
+Triple = tuple[str, str, str]
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+DCT_NS = "http://purl.org/dc/terms/"
+PROV_NS = "http://www.w3.org/ns/prov#"
+
+
+def _iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def _kg(term: str) -> str:
+    return _iri(ONTOLOGY_NS + term)
+
+
+A = _iri(RDF_NS + "type")
+LABEL = _iri(RDFS_NS + "label")
+STATEMENT = _iri(RDF_NS + "Statement")
+SUBJECT, PREDICATE, OBJECT = (_iri(RDF_NS + t) for t in ("subject", "predicate", "object"))
+PREF, ALT, BROADER, IN_SCHEME, CONCEPT, SCHEME = (
+    _iri(SKOS_NS + t) for t in ("prefLabel", "altLabel", "broader", "inScheme", "Concept",
+                                "ConceptScheme"))
+TITLE, ABSTRACT, ISSUED, MODIFIED, CREATOR, SUBJECT_DC, SOURCE, DATE = (
+    _iri(DCT_NS + t) for t in ("title", "abstract", "issued", "modified", "creator", "subject",
+                               "source", "date"))
+DERIVED, PROV_ENTITY = _iri(PROV_NS + "wasDerivedFrom"), _iri(PROV_NS + "Entity")
+PREDICATES = {"proposes": _kg("proposes"), "uses": _kg("uses"), "targets": _kg("targets"),
+              "measures": _kg("measures"), "evaluated_on": _kg("evaluatedOn"),
+              "outperforms": _kg("outperforms")}
+_CLASS = {kind: _kg(kind) for kind in ("Paper", "Technique", "Model", "Hardware", "Metric",
+                                       "Dataset")}
 _DECIMAL = re.compile(r"^\d+(?:\.\d+)?$")
+_NT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
+               "\b": "\\b", "\f": "\\f"}
+# Also escaped: NEL and the Unicode line/paragraph separators, which some tools (Python's
+# splitlines among them) treat as line breaks; N-Triples must stay one triple per line.
+_NT_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f\x85\u2028\u2029]')
 
 
-def node_iri(G: nx.MultiDiGraph, node: str) -> URIRef:
-    """The IRI of a graph node."""
-    return paper_iri(node) if G.nodes[node].get("kind") == "Paper" else entity_iri(node)
+def nt_literal(text: str, datatype: str | None = None) -> str:
+    """A literal in N-Triples syntax, escaped per the W3C grammar (always one line)."""
+    body = _NT_SPECIAL.sub(lambda m: _NT_ESCAPES.get(m.group(0), f"\\u{ord(m.group(0)):04X}"),
+                           str(text))
+    return f'"{body}"^^<{datatype}>' if datatype else f'"{body}"'
+
+
+def _typed(value: object, xsd: str) -> str:
+    return nt_literal(str(value), XSD_NS + xsd)
+
+
+def paper_term(node: str) -> str:
+    return _iri(f"{ID_NS}paper/{node}")
+
+
+def entity_term(node: str) -> str:
+    return _iri(ID_NS + node)
+
+
+def node_iri(G: nx.MultiDiGraph, node: str) -> str:
+    """The IRI of a graph node, as an N-Triples term."""
+    return paper_term(node) if G.nodes[node].get("kind") == "Paper" else entity_term(node)
 
 
 def _source_id(path: str) -> str:
@@ -62,93 +110,62 @@ def _source_id(path: str) -> str:
     return f"{slug}-{hashlib.sha1(path.encode('utf-8')).hexdigest()[:6]}"
 
 
-def _text(value: str) -> Literal:
-    return Literal(value)
+def source_term(path: str) -> str:
+    return _iri(f"{ID_NS}source/{_source_id(path)}")
 
 
 def _paper_triples(node: str, data: dict) -> Iterator[Triple]:
-    s = paper_iri(node)
-    yield s, RDF.type, KG.Paper
-    yield s, RDFS.label, _text(data["title"])
-    yield s, DCTERMS.title, _text(data["title"])
+    s = paper_term(node)
+    yield s, A, _CLASS["Paper"]
+    yield s, LABEL, nt_literal(data["title"])
+    yield s, TITLE, nt_literal(data["title"])
     if data.get("abstract"):
-        yield s, DCTERMS.abstract, _text(data["abstract"])
+        yield s, ABSTRACT, nt_literal(data["abstract"])
     if data.get("published"):
-        yield s, DCTERMS.issued, Literal(data["published"], datatype=XSD.date)
-    if data.get("author_count") is not None:
-        yield s, KG.authorCount, Literal(int(data["author_count"]), datatype=XSD.integer)
-    if data.get("upvotes") is not None:
-        yield s, KG.upvotes, Literal(int(data["upvotes"]), datatype=XSD.integer)
-    if data.get("organization"):
-        yield s, KG.organization, _text(data["organization"])
-    if data.get("arxiv_id"):
-        yield s, KG.arxivId, _text(data["arxiv_id"])
-    if data.get("doi"):
-        yield s, KG.doi, _text(data["doi"])
+        yield s, ISSUED, _typed(data["published"], "date")
     if data.get("updated"):
-        yield s, DCTERMS.modified, Literal(data["updated"], datatype=XSD.date)
+        yield s, MODIFIED, _typed(data["updated"], "date")
+    if data.get("author_count") is not None:
+        yield s, _kg("authorCount"), _typed(int(data["author_count"]), "integer")
+    if data.get("upvotes") is not None:
+        yield s, _kg("upvotes"), _typed(int(data["upvotes"]), "integer")
+    for key, term in (("organization", "organization"), ("arxiv_id", "arxivId"),
+                      ("doi", "doi")):
+        if data.get(key):
+            yield s, _kg(term), nt_literal(data[key])
     for author in data.get("authors") or []:
-        yield s, DCTERMS.creator, _text(author)
+        yield s, CREATOR, nt_literal(author)
     for category in data.get("categories") or []:
-        yield s, DCTERMS.subject, _text(category)
-    for source in data.get("sources", []):
-        page = source_iri(_source_id(source["path"]))
-        yield s, KG.listedIn, page
-        yield page, RDF.type, KG.SourcePage
-        yield page, RDF.type, PROV.Entity
-        yield page, RDFS.label, _text(Path(source["path"]).name)
-        yield page, DCTERMS.source, _text(source["path"])
-        if source.get("page"):
-            yield page, DCTERMS.date, _text(source["page"])
+        yield s, SUBJECT_DC, nt_literal(category)
+    for page in dict.fromkeys(source_term(src["path"]) for src in data.get("sources", [])):
+        yield s, _kg("listedIn"), page
+
+
+def _page_triples(path: str, date: str) -> Iterator[Triple]:
+    page = source_term(path)
+    yield page, A, _kg("SourcePage")
+    yield page, A, PROV_ENTITY
+    yield page, LABEL, nt_literal(Path(path).name)
+    yield page, SOURCE, nt_literal(path)
+    if date:
+        yield page, DATE, nt_literal(date)
 
 
 def _entity_triples(node: str, data: dict) -> Iterator[Triple]:
-    s = entity_iri(node)
-    yield s, RDF.type, _CLASS[data["kind"]]
-    yield s, RDF.type, SKOS.Concept
-    yield s, SKOS.prefLabel, _text(data["label"])
-    yield s, RDFS.label, _text(data["label"])
-    yield s, SKOS.inScheme, URIRef(f"{ID_NS}{node.split('/', 1)[0]}/")
+    s = entity_term(node)
+    yield s, A, _CLASS[data["kind"]]
+    yield s, A, CONCEPT
+    yield s, PREF, nt_literal(data["label"])
+    yield s, LABEL, nt_literal(data["label"])
+    yield s, IN_SCHEME, _iri(f"{ID_NS}{node.split('/', 1)[0]}/")
     for alias in sorted(set(data.get("aliases", []))):
         if alias != data["label"]:
-            yield s, SKOS.altLabel, _text(alias)
+            yield s, ALT, nt_literal(alias)
 
 
-def _statement_iri(subject: URIRef, predicate: URIRef, obj: URIRef, paper: str) -> URIRef:
+def _statement_term(subject: str, predicate: str, obj: str, paper: str) -> str:
     digest = hashlib.sha1(f"{subject} {predicate} {obj} {paper}".encode()).hexdigest()[:16]
-    return URIRef(f"{ID_NS}statement/{digest}")
-
-
-def _edge_triples(G: nx.MultiDiGraph, u: str, v: str, data: dict) -> Iterator[Triple]:
-    relation = data["relation"]
-    s, o = node_iri(G, u), node_iri(G, v)
-    if relation == "broader":
-        yield s, SKOS.broader, o
-        return
-    predicate = RELATION_PREDICATES[relation]
-    yield s, predicate, o
-    for ev in data["evidence"]:
-        st = _statement_iri(s, predicate, o, ev["paper"])
-        yield st, RDF.type, RDF.Statement
-        yield st, RDF.subject, s
-        yield st, RDF.predicate, predicate
-        yield st, RDF.object, o
-        yield st, KG.evidence, _text(ev["sentence"])
-        yield st, KG.charStart, Literal(int(ev["start"]), datatype=XSD.integer)
-        yield st, KG.charEnd, Literal(int(ev["end"]), datatype=XSD.integer)
-        yield st, KG.rule, _text(ev["rule"])
-        yield st, PROV.wasDerivedFrom, paper_iri(ev["paper"])
-        if relation == "outperforms":
-            if data.get("metric"):
-                yield st, KG.metric, entity_iri(data["metric"])
-            values = data.get("values") or {}
-            for key, term in (("factor", KG.factor), ("percent", KG.percent)):
-                number = _upper_bound(values.get(key, ""))
-                if number is not None:
-                    yield st, term, Literal(number, datatype=XSD.decimal)
-            for key, term in (("value", KG.value), ("baseline_value", KG.baselineValue)):
-                if key in values:
-                    yield st, term, _text(values[key])
+    return _iri(f"{ID_NS}statement/{digest}")
 
 
 def _upper_bound(text: str) -> str | None:
@@ -157,97 +174,154 @@ def _upper_bound(text: str) -> str | None:
     return parts[-1] if parts and all(_DECIMAL.match(p) for p in parts) else None
 
 
+def _edge_triples(G: nx.MultiDiGraph, u: str, v: str, data: dict,
+                  claimed: set[tuple[str, str]]) -> Iterator[Triple]:
+    relation = data["relation"]
+    s, o = node_iri(G, u), node_iri(G, v)
+    if relation == "broader":
+        yield s, BROADER, o
+        return
+    predicate = PREDICATES[relation]
+    # Several papers may claim the same "A outperforms B" (one edge each): one direct triple.
+    if relation != "outperforms":
+        yield s, predicate, o
+    elif (s, o) not in claimed:
+        claimed.add((s, o))
+        yield s, predicate, o
+    for ev in data["evidence"]:
+        st = _statement_term(s, predicate, o, ev["paper"])
+        yield st, A, STATEMENT
+        yield st, SUBJECT, s
+        yield st, PREDICATE, predicate
+        yield st, OBJECT, o
+        yield st, _kg("evidence"), nt_literal(ev["sentence"])
+        yield st, _kg("charStart"), _typed(int(ev["start"]), "integer")
+        yield st, _kg("charEnd"), _typed(int(ev["end"]), "integer")
+        yield st, _kg("rule"), nt_literal(ev["rule"])
+        yield st, DERIVED, paper_term(ev["paper"])
+        if relation == "outperforms":
+            if data.get("metric"):
+                yield st, _kg("metric"), entity_term(data["metric"])
+            values = data.get("values") or {}
+            for key, term in (("factor", "factor"), ("percent", "percent")):
+                number = _upper_bound(values.get(key, ""))
+                if number is not None:
+                    yield st, _kg(term), _typed(number, "decimal")
+            for key, term in (("value", "value"), ("baseline_value", "baselineValue")):
+                if key in values:
+                    yield st, _kg(term), nt_literal(values[key])
+
+
 def generate_triples(G: nx.MultiDiGraph) -> Iterator[Triple]:
-    """Every triple of the graph, in a deterministic order (sorted nodes, then edges)."""
-    schemes = set()
+    """Every triple of the graph once, in a deterministic order: sorted nodes, source pages,
+    concept schemes, then sorted edges."""
+    schemes: set[tuple[str, str]] = set()
+    pages: dict[str, str] = {}
     for node in sorted(G.nodes):
         data = G.nodes[node]
         if data["kind"] == "Paper":
             yield from _paper_triples(node, data)
+            for source in data.get("sources", []):
+                pages.setdefault(source["path"], source.get("page", ""))
         else:
             yield from _entity_triples(node, data)
             schemes.add((node.split("/", 1)[0], data["kind"]))
+    for path in sorted(pages):
+        yield from _page_triples(path, pages[path])
     for prefix, kind in sorted(schemes):
-        scheme = URIRef(f"{ID_NS}{prefix}/")
-        yield scheme, RDF.type, SKOS.ConceptScheme
-        yield scheme, SKOS.prefLabel, _text(kind)
+        scheme = _iri(f"{ID_NS}{prefix}/")
+        yield scheme, A, SCHEME
+        yield scheme, PREF, nt_literal(kind)
+    claimed: set[tuple[str, str]] = set()
     for u, v, key in sorted(G.edges(keys=True)):
-        yield from _edge_triples(G, u, v, G.edges[u, v, key])
-
-
-def to_rdflib(G: nx.MultiDiGraph) -> Graph:
-    """The graph as an ``rdflib.Graph`` with the kg prefixes bound."""
-    rdf_graph = Graph()
-    for prefix, ns in PREFIXES.items():
-        rdf_graph.bind(prefix, ns, override=True, replace=True)
-    for triple in generate_triples(G):
-        rdf_graph.add(triple)
-    return rdf_graph
-
-
-_NT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
-               "\b": "\\b", "\f": "\\f"}
-# Also escaped: NEL and the Unicode line/paragraph separators, which some tools (Python's
-# splitlines among them) treat as line breaks; N-Triples must stay one triple per line.
-_NT_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f\x85\u2028\u2029]')
-
-
-def _nt_escape(text: str) -> str:
-    return _NT_SPECIAL.sub(lambda m: _NT_ESCAPES.get(m.group(0), f"\\u{ord(m.group(0)):04X}"),
-                           text)
-
-
-def nt_term(term: URIRef | Literal) -> str:
-    """One term in N-Triples syntax, escaped per the W3C grammar (one line, always)."""
-    if isinstance(term, Literal):
-        body = f'"{_nt_escape(str(term))}"'
-        if term.language:
-            return f"{body}@{term.language}"
-        if term.datatype and term.datatype != XSD.string:
-            return f"{body}^^<{term.datatype}>"
-        return body
-    return f"<{term}>"
+        yield from _edge_triples(G, u, v, G.edges[u, v, key], claimed)
 
 
 def generate_ntriples(G: nx.MultiDiGraph) -> Iterator[str]:
-    """N-Triples lines, sorted and without duplicates (no rdflib graph is built)."""
-    lines = {f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ." for s, p, o in generate_triples(G)}
-    yield from sorted(lines)
+    """N-Triples lines, one per triple, in ``generate_triples`` order."""
+    for s, p, o in generate_triples(G):
+        yield f"{s} {p} {o} ."
 
 
 def write_ntriples(G: nx.MultiDiGraph, path: str | Path) -> None:
-    """Write sorted N-Triples atomically."""
+    """Write N-Triples atomically."""
     write_lines(path, generate_ntriples(G))
 
 
+_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+_PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def _compact(term: str) -> str:
+    """ "<https://w3id.org/mlsys-kg/ontology#uses>" -> "kg:uses" where Turtle allows it."""
+    if term.startswith("<"):
+        iri = term[1:-1]
+        for prefix, ns in _PREFIX_ORDER:
+            if iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns):]):
+                return f"{prefix}:{iri[len(ns):]}"
+        return term
+    if term.endswith(">") and '"^^<' in term:
+        body, datatype = term.rsplit("^^", 1)
+        return f"{body}^^{_compact(datatype)}"
+    return term
+
+
+def generate_turtle(G: nx.MultiDiGraph) -> Iterator[str]:
+    """Turtle lines: the prefixes, then the triples with consecutive ones of a subject
+    grouped (``s p o ; p o .``). Streams: nothing is held but the current subject."""
+    for prefix, ns in PREFIXES.items():
+        yield f"@prefix {prefix}: <{ns}> ."
+    current = None
+    for s, p, o in generate_triples(G):
+        if s != current:
+            if current is not None:
+                yield "    ."
+            yield ""
+            yield _compact(s)
+            current = s
+        predicate = "a" if p == A else _compact(p)
+        yield f"    {predicate} {_compact(o)} ;"
+    if current is not None:
+        yield "    ."
+
+
 def write_turtle(G: nx.MultiDiGraph, path: str | Path) -> None:
-    """Write Turtle atomically, with rdflib's deterministic ``longturtle`` serializer."""
-    data = to_rdflib(G).serialize(format="longturtle", encoding="utf-8")
-    with atomic_open(path, "wb") as handle:
-        handle.write(data)
+    """Write Turtle atomically (see ``generate_turtle``)."""
+    write_lines(path, generate_turtle(G))
+
+
+def to_rdflib(G: nx.MultiDiGraph):
+    """The graph as an ``rdflib.Graph`` with the kg prefixes bound (for graphs that fit in
+    memory; it is parsed from the N-Triples)."""
+    import rdflib
+
+    rdf_graph = rdflib.Graph()
+    for prefix, ns in PREFIXES.items():
+        rdf_graph.bind(prefix, ns, override=True, replace=True)
+    rdf_graph.parse(data="\n".join(generate_ntriples(G)) + "\n", format="nt")
+    return rdf_graph
 
 
 def generate_trig(G: nx.MultiDiGraph) -> Iterator[str]:
     """TriG lines: one named graph per source page (``kgid:source/...``), holding the papers
     first listed on it, their metadata, their relations and the reified statements extracted
-    from them; entities, their hierarchy and entity-to-entity ``outperforms`` triples go in
-    ``kgid:graph/vocabulary``. Inside a graph, triples are sorted N-Triples lines."""
-    vocabulary = f"{ID_NS}graph/vocabulary"
-    pages = {str(paper_iri(node)): str(source_iri(_source_id(data["sources"][0]["path"])))
+    from them, and the page's own description; entities, their hierarchy and
+    entity-to-entity ``outperforms`` triples go in ``kgid:graph/vocabulary``. Inside a graph,
+    triples are sorted N-Triples lines."""
+    vocabulary = _iri(f"{ID_NS}graph/vocabulary")
+    pages = {paper_term(node): source_term(data["sources"][0]["path"])
              for node, data in G.nodes(data=True)
              if data["kind"] == "Paper" and data.get("sources")}
     triples = list(generate_triples(G))
-    derived = {str(s): str(o) for s, p, o in triples
-               if p == PROV.wasDerivedFrom and str(s).startswith(f"{ID_NS}statement/")}
+    statement_prefix = f"<{ID_NS}statement/"
+    derived = {s: o for s, p, o in triples if p == DERIVED and s.startswith(statement_prefix)}
     graphs: dict[str, set[str]] = {}
     for s, p, o in triples:
-        subject = str(s)
-        owner = derived.get(subject, subject)  # a statement belongs to its paper's page
-        graph = pages.get(owner) or (subject if subject.startswith(f"{ID_NS}source/")
-                                     else vocabulary)
-        graphs.setdefault(graph, set()).add(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .")
+        owner = derived.get(s, s)  # a statement belongs to its paper's page
+        graph = pages.get(owner) or (s if s.startswith(f"<{ID_NS}source/") else vocabulary)
+        graphs.setdefault(graph, set()).add(f"{s} {p} {o} .")
     for graph in sorted(graphs):
-        yield f"<{graph}> {{"
+        yield f"{graph} {{"
         for line in sorted(graphs[graph]):
             yield f"  {line}"
         yield "}"

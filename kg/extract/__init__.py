@@ -155,9 +155,41 @@ def get_extractor(name: str = DEFAULT_EXTRACTOR) -> Callable[[Paper], PaperFindi
     return EXTRACTORS[name]()
 
 
-def extract_papers(papers: Iterable[Paper], *,
-                   extractor: str = DEFAULT_EXTRACTOR) -> Iterator[PaperFindings]:
-    """Run the extractor over each paper, lazily, in order."""
-    run = get_extractor(extractor)
+def _extract_chunk(args: tuple[str, list[Paper]]) -> list[PaperFindings]:
+    name, chunk = args
+    run = get_extractor(name)
+    return [run(paper) for paper in chunk]
+
+
+def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    chunk: list[Paper] = []
     for paper in papers:
-        yield run(paper)
+        chunk.append(paper)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def extract_papers(papers: Iterable[Paper], *, extractor: str = DEFAULT_EXTRACTOR,
+                   workers: int = 1, chunksize: int = 64) -> Iterator[PaperFindings]:
+    """Run the extractor over each paper, lazily, in input order.
+
+    With ``workers > 1`` the papers are extracted in that many processes (extraction is a
+    pure function of a paper, so the output is identical to a single-process run).
+    """
+    if workers <= 1:
+        run = get_extractor(extractor)
+        for paper in papers:
+            yield run(paper)
+        return
+    import multiprocessing
+
+    get_extractor(extractor)  # load vocabularies once; forked workers inherit them
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with context.Pool(workers) as pool:
+        jobs = ((extractor, chunk) for chunk in _chunks(papers, chunksize))
+        for findings in pool.imap(_extract_chunk, jobs):
+            yield from findings

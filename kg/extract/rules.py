@@ -16,6 +16,7 @@ Dataset -> ``evaluated_on``; ``outperforms`` comes from comparison sentences
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -74,11 +75,15 @@ class Candidate:
             self.aliases.append(alias)
 
 
+_NAME_PARTS = re.compile(r"[-.+]")
+
+
+@functools.lru_cache(maxsize=65536)
 def is_name(token: str) -> bool:
     """True for a system/product name token: inner capitals, digits or all caps ("vLLM",
     "FlashAttention", "H100", "MOHAF", "MoE-Lens"), not a plain or hyphenated word
     ("Efficient", "Multi-Objective")."""
-    parts = [p for p in re.split(r"[-.+]", token) if p]
+    parts = [p for p in _NAME_PARTS.split(token) if p]
     if not parts or not any(c.isupper() for c in token):
         return False
     return any(_is_name_part(p) for p in parts)
@@ -214,7 +219,7 @@ def _extend_definition(text: str, d: Definition, vocab: Vocabulary) -> Definitio
 
 def _proposal_sentence(sentence: Sentence, patterns: Patterns) -> bool:
     lower = sentence.text.lower()
-    words = set(re.findall(r"[a-z]+", lower))
+    words = set(_LOWER_WORD.findall(lower))
     has_verb = bool(words & patterns.proposal_verbs)
     has_self = bool(patterns.self_reference_re.search(lower))
     return has_verb and has_self or bool(words & patterns.naming_cues)
@@ -584,7 +589,9 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
     proposed |= {norm_key(a) for c in registry.values() if c.proposed for a in c.aliases}
     for m in NAME_RE.finditer(text):
         name = m.group(0)
-        parts = [p for p in re.split(r"-", name) if p]
+        if "-" not in name:
+            continue
+        parts = [p for p in name.split("-") if p]
         if len(parts) > 1 and is_name(name) and registry.get(name) is None and any(
                 norm_key(p) in proposed for p in parts) and all(
                 p[0].isupper() or p[0].isdigit() for p in parts):
@@ -620,6 +627,10 @@ def _novel_phrases(sentence: Sentence, patterns: Patterns) -> list[tuple[str, in
     return out
 
 
+_LOWER_WORD = re.compile(r"[a-z]+")
+_WORD = re.compile(r"[A-Za-z]+")
+_CLAUSE_PUNCT = re.compile(r"[,;:()]")
+_ARTICLE = re.compile(r"\b(?:a|an)\b")
 _STOP_SCAN = {"for", "to", "of", "on", "that", "which", "with", "in", "by", "from", "using",
               "based", "via", "across", "over", "into", "under", "and", "or", "as", "at",
               "where", "when", "while", "than", "whose", "its", "their"}
@@ -633,7 +644,7 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
     """
     out = []
     cue_words = patterns.proposal_verbs | patterns.naming_cues
-    for m in re.finditer(r"[A-Za-z]+", sentence.text):
+    for m in _WORD.finditer(sentence.text):
         cue = m.group(0).lower()
         if cue not in cue_words:
             continue
@@ -645,11 +656,11 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
         for n in NAME_RE.finditer(rest):
             word = n.group(0)
             before = rest[: n.start()]
-            if re.search(r"[,;:()]", before) or len(before.split()) > 5:
+            if _CLAUSE_PUNCT.search(before) or len(before.split()) > 5:
                 break
             if word.lower() in _STOP_SCAN:
                 break
-            if re.search(r"\b(?:a|an)\b", before) and not naming:
+            if _ARTICLE.search(before) and not naming:
                 break  # "a SOAP classifier", "a hybrid ... HGNN": it qualifies an unnamed thing
             if is_name(word) or naming and word[0].isupper():
                 start = sentence.start + m.end() + n.start()

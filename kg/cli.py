@@ -94,8 +94,11 @@ def cli() -> None:
 @source_options
 @click.option("--workers", default=None, type=int,
               help="Extraction processes (default: one per CPU core).")
+@click.option("--update", is_flag=True,
+              help="Keep the papers of the previous build in OUTPUT and add PATHS to them.")
+@click.option("--no-cache", is_flag=True, help="Extract every paper again.")
 def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
-          columns: str | None, workers: int | None) -> None:
+          columns: str | None, workers: int | None, update: bool, no_cache: bool) -> None:
     """Build the knowledge graph of PATHS (listing files or folders) into a directory.
 
     Reads Daily Papers pages (.txt), arXiv API Atom (.xml), Hugging Face API JSON (.json),
@@ -112,7 +115,8 @@ def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
     with _errors():
         _, report = run_build(files, output, formats=[f for f in formats.split(",") if f],
                               progress=_progress, source=source, columns=_columns(columns),
-                              workers=workers or os.cpu_count() or 1)
+                              workers=workers or os.cpu_count() or 1, update=update,
+                              use_cache=not no_cache)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"Read {report.entries} entries from {len(files)} files: "

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.build import build_graph, graph_summary
+from kg.cache import FindingsCache, paper_key
 from kg.export import DEFAULT_FORMATS, write_export
 from kg.extract import DEFAULT_EXTRACTOR, extract_papers
 from kg.fileio import write_lines, write_text
@@ -48,6 +50,7 @@ def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None =
                     extractor: str = DEFAULT_EXTRACTOR, progress: Progress | None = None,
                     source: str | None = None, columns: dict[str, str] | None = None,
                     workers: int = 1, timings: dict[str, float] | None = None,
+                    cache: FindingsCache | None = None, previous: list[Paper] | None = None,
                     ) -> tuple[int, list[PaperFindings]]:
     """Read and merge papers, then extract; returns (number of entries read, findings).
 
@@ -65,14 +68,32 @@ def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None =
             entries += 1
             yield paper
 
-    papers = merge_papers(count(p for path in paths for p in read_source(
-        path, source=source, warn=warn, columns=columns)))
+    papers = merge_papers(itertools.chain(previous or [], count(
+        p for path in paths for p in read_source(path, source=source, warn=warn,
+                                                 columns=columns))))
     timings["read"] = time.perf_counter() - start
     start = time.perf_counter()
-    findings = list(extract_papers(progress(papers) if progress else papers,
-                                   extractor=extractor, workers=workers))
+    if cache is None:
+        findings = list(extract_papers(progress(papers) if progress else papers,
+                                       extractor=extractor, workers=workers))
+    else:
+        findings = _extract_cached(papers, cache, extractor=extractor, workers=workers,
+                                   progress=progress)
     timings["extract"] = time.perf_counter() - start
     return entries, findings
+
+
+def _extract_cached(papers: list[Paper], cache: FindingsCache, *, extractor: str,
+                    workers: int, progress: Progress | None) -> list[PaperFindings]:
+    """Findings for every paper, extracting only those the cache does not hold."""
+    keys = [paper_key(p, extractor) for p in papers]
+    cached = cache.get_many(keys)
+    missing = [p for p, k in zip(papers, keys, strict=True) if k not in cached]
+    fresh = list(extract_papers(progress(missing) if progress else missing,
+                                extractor=extractor, workers=workers))
+    new = dict(zip((paper_key(p, extractor) for p in missing), fresh, strict=True))
+    cache.put_many(new.items())
+    return [cached.get(k) or new[k] for k in keys]
 
 
 def write_findings_jsonl(findings: Iterable[PaperFindings], path: str | Path) -> None:
@@ -110,18 +131,31 @@ def load_graph(directory: str | Path) -> nx.MultiDiGraph:
 def build(paths: Iterable[str | Path], output: str | Path, *,
           formats: Iterable[str] = DEFAULT_FORMATS, extractor: str = DEFAULT_EXTRACTOR,
           progress: Progress | None = None, source: str | None = None,
-          columns: dict[str, str] | None = None,
-          workers: int = 1) -> tuple[nx.MultiDiGraph, BuildReport]:
+          columns: dict[str, str] | None = None, workers: int = 1,
+          update: bool = False, use_cache: bool = True,
+          ) -> tuple[nx.MultiDiGraph, BuildReport]:
     """Build the graph of ``paths`` and write every format into ``output``.
 
-    Also writes ``findings.jsonl`` (the per-paper extraction) and ``summary.json``.
+    Also writes ``findings.jsonl`` (the per-paper extraction) and ``summary.json``. Findings
+    are cached in ``output/cache.sqlite`` (unless ``use_cache`` is false), so only new or
+    changed papers are extracted. With ``update``, the papers of the previous build in
+    ``output`` are kept and ``paths`` adds to them; the result is identical to a full build
+    of all the inputs.
     """
     out = Path(output)
     warnings: list[str] = []
     timings: dict[str, float] = {}
-    entries, findings = extract_records(paths, warnings=warnings, extractor=extractor,
-                                        progress=progress, source=source, columns=columns,
-                                        workers=workers, timings=timings)
+    cache = FindingsCache(out / "cache.sqlite") if use_cache else None
+    previous = list(read_findings_jsonl(out / "findings.jsonl")) if update and (
+        out / "findings.jsonl").is_file() else []
+    try:
+        entries, findings = extract_records(
+            paths, warnings=warnings, extractor=extractor, progress=progress, source=source,
+            columns=columns, workers=workers, timings=timings, cache=cache,
+            previous=[f.paper for f in previous])
+    finally:
+        if cache is not None:
+            cache.close()
     start = time.perf_counter()
     G = build_graph(findings)
     timings["merge"] = time.perf_counter() - start

@@ -43,5 +43,9 @@ def test_atomicity_sigkill_mid_build_leaves_whole_files(corpus_files: list[Path]
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     _readable(out)
+    import sqlite3
+
+    cache = sqlite3.connect(out / "cache.sqlite")  # the cache survives the kill
+    assert cache.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     after = (out / "graph.nt").read_bytes()
     assert after == before or after.count(b"\n") > before.count(b"\n")

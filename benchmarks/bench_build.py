@@ -1,0 +1,106 @@
+"""End-to-end build throughput, per-stage timings and peak memory, with an rdflib comparison.
+
+Usage:
+    python benchmarks/bench_build.py [--sizes 10000,100000] [--workers 2] [--work DIR]
+                                     [--rdflib-size 10000]
+
+For each size, writes a corpus with ../shared/bench/make_corpus.py (kept in --work), runs
+``kg build`` (read, extract, merge, write N-Triples + Turtle + Oxigraph store) in a fresh
+process, and prints papers/s, per-stage seconds and peak RSS. Then, at --rdflib-size, times
+rdflib's own ``Graph.serialize`` of the same graph (Turtle and N-Triples) against kg's
+writers and prints the ratio. Targets (issue 7): >= 2,000 papers/s at 100,000 papers,
+<= 1.5 GB peak, time per paper at 100,000 within 1.2x of that at 10,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+from kg.pipeline import build
+corpus, out, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+start = time.perf_counter()
+_, report = build(sorted(Path(corpus).glob("*.txt")), out, formats=["ntriples", "turtle", "store"],
+                  workers=workers)
+total = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"papers": report.papers, "total": total, "timings": report.timings,
+                  "peak_mb": peak, "worker_peak_mb": child}))
+"""
+
+
+def corpus(size: int, work: Path) -> Path:
+    folder = work / f"corpus-{size}"
+    if not folder.exists():
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(size), str(folder)], check=True,
+                       stdout=subprocess.DEVNULL)
+    return folder
+
+
+def rdflib_ratio(size: int, work: Path, workers: int) -> None:
+    from kg.build import build_graph
+    from kg.export.rdf import to_rdflib, write_ntriples, write_turtle
+    from kg.extract import extract_papers
+    from kg.readers import read_papers
+
+    G = build_graph(extract_papers(read_papers(sorted(corpus(size, work).glob("*.txt"))),
+                                   workers=workers))
+    out = work / "ratio"
+    out.mkdir(exist_ok=True)
+    start = time.perf_counter()
+    write_ntriples(G, out / "kg.nt")
+    write_turtle(G, out / "kg.ttl")
+    ours = time.perf_counter() - start
+    start = time.perf_counter()
+    rdf_graph = to_rdflib(G)
+    rdf_graph.serialize(out / "rdflib.ttl", format="turtle")
+    rdf_graph.serialize(out / "rdflib.nt", format="nt")
+    theirs = time.perf_counter() - start
+    print(f"rdflib Graph.serialize (Turtle + N-Triples) at {size} papers: {theirs:.1f} s; "
+          f"kg's writers: {ours:.1f} s; rdflib/kg = {theirs / ours:.1f}x")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--work", default="/tmp/kg-bench-build")
+    ap.add_argument("--rdflib-size", type=int, default=10000)
+    args = ap.parse_args()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    per_paper = {}
+    for size in (int(s) for s in args.sizes.split(",")):
+        folder = corpus(size, work)
+        result = subprocess.run([sys.executable, "-c", CHILD, str(folder),
+                                 str(work / f"build-{size}"), str(args.workers)],
+                                check=True, capture_output=True, text=True)
+        data = json.loads(result.stdout.strip().splitlines()[-1])
+        per_paper[size] = data["total"] / data["papers"]
+        stages = ", ".join(f"{k} {v:.1f}s" for k, v in data["timings"].items())
+        print(f"{size} papers: {data['total']:.1f} s = {data['papers'] / data['total']:.0f} "
+              f"papers/s; peak RSS {data['peak_mb']:.0f} MB (largest worker "
+              f"{data['worker_peak_mb']:.0f} MB); {stages}")
+    sizes = sorted(per_paper)
+    if len(sizes) > 1:
+        print(f"time per paper at {sizes[-1]} / at {sizes[0]}: "
+              f"{per_paper[sizes[-1]] / per_paper[sizes[0]]:.2f}x (target <= 1.2x)")
+    if args.rdflib_size:
+        rdflib_ratio(args.rdflib_size, work, args.workers)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""The extraction cache: findings keyed by the paper's content and the extractor's version.
+
+A build keeps ``cache.sqlite`` in its output folder. A paper whose title, abstract and metadata
+hash (together with the extractor name, kg's version and the hash of the vocabularies and cue
+patterns) is in the cache is not extracted again, so ``kg build --update`` only extracts new
+or changed papers. SQLite commits are atomic, so a build killed halfway leaves a cache that is
+whole (it holds what was committed) and is used by the next build.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+from kg import __version__
+from kg.model import Paper, PaperFindings
+
+__all__ = ["FindingsCache", "extractor_fingerprint", "paper_key"]
+
+
+@functools.lru_cache(maxsize=4)
+def extractor_fingerprint(extractor: str) -> str:
+    """Changes whenever the extractor's code version, vocabularies or patterns change."""
+    digest = hashlib.sha256(f"{extractor}|{__version__}".encode())
+    schemas = resources.files("kg") / "schemas"
+    for path in sorted([*(schemas / "vocab").iterdir(), schemas / "patterns.json"],
+                       key=lambda p: p.name):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def paper_key(paper: Paper, extractor: str) -> str:
+    """The cache key of one paper's findings."""
+    content = json.dumps(paper.to_dict(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{extractor_fingerprint(extractor)}|{content}".encode()).hexdigest()
+
+
+class FindingsCache:
+    """A SQLite table of findings records keyed by ``paper_key``."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS findings (key TEXT PRIMARY KEY, "
+                        "record TEXT NOT NULL)")
+        self.db.commit()
+
+    def get_many(self, keys: list[str]) -> dict[str, PaperFindings]:
+        """The cached findings among ``keys``."""
+        found: dict[str, PaperFindings] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, record in self.db.execute(
+                    f"SELECT key, record FROM findings WHERE key IN ({marks})", chunk):
+                found[key] = PaperFindings.from_dict(json.loads(record))
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, PaperFindings]]) -> None:
+        """Store findings; committed in one transaction."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO findings (key, record) VALUES (?, ?)",
+                ((key, json.dumps(f.to_dict(), sort_keys=True, ensure_ascii=False))
+                 for key, f in items))
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import kg.pipeline as pipeline
+from kg.pipeline import build
+
+DATA = Path(__file__).resolve().parent / "data"
+FORMATS = ["ntriples", "turtle"]
+
+
+def test_pipeline_update_equals_full_rebuild(page: Path, tmp_path: Path) -> None:
+    build([page], tmp_path / "inc", formats=FORMATS)
+    _, report = build([DATA / "arxiv.xml"], tmp_path / "inc", formats=FORMATS, update=True)
+    build([page, DATA / "arxiv.xml"], tmp_path / "full", formats=FORMATS, use_cache=False)
+    assert report.papers == 3
+    for name in ("graph.nt", "graph.ttl", "findings.jsonl"):
+        assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
+
+
+def test_pipeline_cache_skips_papers_already_extracted(page: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    real = pipeline.extract_papers
+
+    def counting(papers, **kwargs):
+        papers = list(papers)
+        seen.extend(p.id for p in papers)
+        return real(papers, **kwargs)
+
+    monkeypatch.setattr(pipeline, "extract_papers", counting)
+    build([page], tmp_path, formats=FORMATS)
+    assert len(seen) == 2
+    first = (tmp_path / "graph.nt").read_bytes()
+    build([page], tmp_path, formats=FORMATS)
+    assert len(seen) == 2  # nothing extracted again
+    assert (tmp_path / "graph.nt").read_bytes() == first
+    build([page, DATA / "papers.csv"], tmp_path, formats=FORMATS)
+    assert len(seen) == 4  # only the two new papers
+
+
+def test_pipeline_parallel_extraction_gives_identical_output(page: Path,
+                                                             tmp_path: Path) -> None:
+    build([page, DATA / "papers.csv", DATA / "refs.bib"], tmp_path / "one", formats=FORMATS,
+          workers=1, use_cache=False)
+    build([page, DATA / "papers.csv", DATA / "refs.bib"], tmp_path / "two", formats=FORMATS,
+          workers=2, use_cache=False)
+    for name in ("graph.nt", "graph.ttl", "findings.jsonl"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_pipeline_cache_is_a_consistent_sqlite_database(page: Path, tmp_path: Path) -> None:
+    build([page], tmp_path, formats=FORMATS)
+    db = sqlite3.connect(tmp_path / "cache.sqlite")
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("SELECT COUNT(*) FROM findings").fetchone()[0] == 2

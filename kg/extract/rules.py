@@ -304,9 +304,6 @@ def collect_candidates(
         candidate.add((match.start, match.end), "vocab.v1", alias=match.surface)
         registry.add(candidate)
 
-    # 1b. Quantities the paper reports a value of ("a task success rate of 76%").
-    _add_metric_phrases(text, registry, vocab, patterns)
-
     # 2. The paper's acronym definitions.
     for d in definitions:
         if norm_key(d.long) in GENERIC_LABELS or norm_key(d.short) in GENERIC_LABELS:
@@ -326,6 +323,9 @@ def collect_candidates(
         for span in _word_spans(text, d.short):
             candidate.add(span, "acronym.v1")
         registry.add(candidate)
+
+    # 2a. Quantities the paper reports a value of ("a task success rate of 76%").
+    _add_metric_phrases(text, registry, vocab, patterns)
 
     # 2b. Named datasets and benchmarks: "the XBOW benchmark", "on the HAM10k dataset".
     for m in re.finditer(r"(?<![\w-])([A-Z][\w.+-]*[A-Za-z0-9+])\s+(benchmark|dataset|corpus|"
@@ -422,6 +422,9 @@ def _add_metric_phrases(text: str, registry: _Registry, vocab: Vocabulary,
             continue
         phrase = " ".join(words)
         start, end = offsets[0], offsets[0] + len(phrase)
+        if any(cs <= start and end <= ce and (cs, ce) != (start, end)
+               for c in registry.values() if c.concept is None for cs, ce in c.spans):
+            continue  # part of a longer name ("mean absolute percentage error (MAPE)")
         short = " ".join(w for w in words if w not in _QUALIFIERS)
         concept = vocab.lookup(phrase, "Metric") or vocab.lookup(short, "Metric")
         if concept is not None:
@@ -558,6 +561,9 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
             phrase = m.group(2)
             if registry.get(phrase) is not None or vocab.lookup(phrase) is not None:
                 continue
+            begin = sentence.start + m.start(2)
+            if any(d.long_start <= begin < d.long_end for d in definitions):
+                continue  # the definition "Long Form (LF)" names it whole
             start = sentence.start + m.start(2)
             propose(Candidate(type_from_head(phrase + " " + (m.group(3) or ""), patterns, vocab),
                               phrase), (start, start + len(phrase)))
@@ -627,6 +633,10 @@ def _novel_phrases(sentence: Sentence, patterns: Patterns) -> list[tuple[str, in
     return out
 
 
+_APPOSITIVE = re.compile(r"\s*(?:,\s*(?:a|an|the)\b|:\s)")
+# Capitalised words that follow a proposal verb without being a name ("We present This, a").
+_COMMON_CAPITALIZED = {"a", "an", "the", "this", "these", "our", "its", "their", "two", "three",
+                       "several", "new", "novel", "first", "here"}
 _LOWER_WORD = re.compile(r"[a-z]+")
 _WORD = re.compile(r"[A-Za-z]+")
 _CLAUSE_PUNCT = re.compile(r"[,;:()]")
@@ -662,7 +672,9 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
                 break
             if _ARTICLE.search(before) and not naming:
                 break  # "a SOAP classifier", "a hybrid ... HGNN": it qualifies an unnamed thing
-            if is_name(word) or naming and word[0].isupper():
+            appositive = (word[0].isupper() and not before.strip() and word.lower() not in
+                          _COMMON_CAPITALIZED and _APPOSITIVE.match(rest, n.end()))
+            if is_name(word) or naming and word[0].isupper() or appositive:
                 start = sentence.start + m.end() + n.start()
                 out.append((word.rstrip("."), start, start + len(word.rstrip("."))))
                 # "named HeteroIR and HeteroIM": a short list of names continues.

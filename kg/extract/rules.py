@@ -606,7 +606,8 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
 
 _TITLECASE_AFTER_CUE = re.compile(
     r"\b([A-Za-z]+)\s+(?:(?:a|an|the)\s+(?:novel\s+|new\s+)?)?"
-    r"((?:[A-Z][a-z]+(?:-[A-Za-z]+)*\s+){1,4}[A-Z][a-z]+(?:-[A-Za-z]+)*)\b(?:\s+([a-z]+))?")
+    r"((?:[A-Z][a-z]+(?:-[A-Za-z]+)*\s+(?:(?:of|for|and|on|in|to)\s+)?){1,5}"
+    r"[A-Z][a-z]+(?:-[A-Za-z]+)*)\b(?:\s+([a-z]+))?")
 
 
 def _name_type(name: str, context: str) -> str:
@@ -633,6 +634,7 @@ def _novel_phrases(sentence: Sentence, patterns: Patterns) -> list[tuple[str, in
     return out
 
 
+_APPOSED_NAME = re.compile(r",\s*([A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*\+*)\s*[,.(;:]")
 _APPOSITIVE = re.compile(r"\s*(?:,\s*(?:a|an|the)\b|:\s)")
 # Capitalised words that follow a proposal verb without being a name ("We present This, a").
 _COMMON_CAPITALIZED = {"a", "an", "the", "this", "these", "our", "its", "their", "two", "three",
@@ -667,11 +669,17 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
             word = n.group(0)
             before = rest[: n.start()]
             if _CLAUSE_PUNCT.search(before) or len(before.split()) > 5:
+                # "we propose a novel colour quantisation transformer, CQFormer, that ...":
+                # a name in apposition right after the first comma.
+                m2 = _APPOSED_NAME.match(rest, before.find(",")) if "," in before else None
+                if m2 and is_name(m2.group(1)) and len(before[:before.find(",")].split()) <= 8:
+                    start = sentence.start + m.end() + m2.start(1)
+                    out.append((m2.group(1), start, start + len(m2.group(1))))
                 break
             if word.lower() in _STOP_SCAN:
                 break
             if _ARTICLE.search(before) and not naming:
-                break  # "a SOAP classifier", "a hybrid ... HGNN": it qualifies an unnamed thing
+                continue  # "a SOAP classifier", "a hybrid ... HGNN": it qualifies an unnamed thing
             appositive = (word[0].isupper() and not before.strip() and word.lower() not in
                           _COMMON_CAPITALIZED and _APPOSITIVE.match(rest, n.end()))
             if is_name(word) or naming and word[0].isupper() or appositive:

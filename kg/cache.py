@@ -53,6 +53,16 @@ class FindingsCache:
                         "record TEXT NOT NULL)")
         self.db.commit()
 
+    def present(self, keys: list[str]) -> set[str]:
+        """Which of ``keys`` the cache holds."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(k for (k,) in self.db.execute(
+                f"SELECT key FROM findings WHERE key IN ({marks})", chunk))
+        return found
+
     def get_many(self, keys: list[str]) -> dict[str, PaperFindings]:
         """The cached findings among ``keys``."""
         found: dict[str, PaperFindings] = {}

@@ -18,12 +18,12 @@ from kg.build import build_graph, graph_summary
 from kg.cache import FindingsCache, paper_key
 from kg.export import DEFAULT_FORMATS, write_export
 from kg.extract import DEFAULT_EXTRACTOR, extract_papers
-from kg.fileio import write_lines, write_text
+from kg.fileio import atomic_open, write_lines, write_text
 from kg.model import Paper, PaperFindings
 from kg.readers import merge_papers, read_source
 
-__all__ = ["BuildReport", "build", "extract_records", "load_graph", "read_findings_jsonl",
-           "write_findings_jsonl"]
+__all__ = ["BuildReport", "build", "extract_records", "iter_findings", "load_graph",
+           "read_findings_jsonl", "read_merged", "write_findings_jsonl"]
 
 # Wraps the list of papers to extract (e.g. in a progress bar) and yields them back.
 Progress = Callable[[list[Paper]], Iterable[Paper]]
@@ -46,19 +46,10 @@ class BuildReport:
                 "timings": {k: round(v, 3) for k, v in self.timings.items()}}
 
 
-def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None = None,
-                    extractor: str = DEFAULT_EXTRACTOR, progress: Progress | None = None,
-                    source: str | None = None, columns: dict[str, str] | None = None,
-                    workers: int = 1, timings: dict[str, float] | None = None,
-                    cache: FindingsCache | None = None, previous: list[Paper] | None = None,
-                    ) -> tuple[int, list[PaperFindings]]:
-    """Read and merge papers, then extract; returns (number of entries read, findings).
-
-    ``workers > 1`` extracts in that many processes; ``timings`` receives the seconds spent
-    reading and extracting.
-    """
-    timings = timings if timings is not None else {}
-    start = time.perf_counter()
+def read_merged(paths: Iterable[str | Path], *, warnings: list[str] | None = None,
+                source: str | None = None, columns: dict[str, str] | None = None,
+                previous: list[Paper] | None = None) -> tuple[int, list[Paper]]:
+    """Read every file and merge repeated listings; returns (entries read, papers)."""
     entries = 0
     warn = warnings.append if warnings is not None else None
 
@@ -71,29 +62,47 @@ def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None =
     papers = merge_papers(itertools.chain(previous or [], count(
         p for path in paths for p in read_source(path, source=source, warn=warn,
                                                  columns=columns))))
-    timings["read"] = time.perf_counter() - start
-    start = time.perf_counter()
+    return entries, papers
+
+
+def iter_findings(papers: list[Paper], *, extractor: str = DEFAULT_EXTRACTOR,
+                  workers: int = 1, cache: FindingsCache | None = None,
+                  progress: Progress | None = None, batch: int = 1000,
+                  ) -> Iterator[PaperFindings]:
+    """The findings of each paper, in order, streamed: papers the cache holds are read from
+    it, the others are extracted (in ``workers`` processes) and added to it in batches."""
     if cache is None:
-        findings = list(extract_papers(progress(papers) if progress else papers,
-                                       extractor=extractor, workers=workers))
-    else:
-        findings = _extract_cached(papers, cache, extractor=extractor, workers=workers,
-                                   progress=progress)
-    timings["extract"] = time.perf_counter() - start
-    return entries, findings
-
-
-def _extract_cached(papers: list[Paper], cache: FindingsCache, *, extractor: str,
-                    workers: int, progress: Progress | None) -> list[PaperFindings]:
-    """Findings for every paper, extracting only those the cache does not hold."""
+        yield from extract_papers(progress(papers) if progress else papers,
+                                  extractor=extractor, workers=workers)
+        return
     keys = [paper_key(p, extractor) for p in papers]
-    cached = cache.get_many(keys)
-    missing = [p for p, k in zip(papers, keys, strict=True) if k not in cached]
-    fresh = list(extract_papers(progress(missing) if progress else missing,
-                                extractor=extractor, workers=workers))
-    new = dict(zip((paper_key(p, extractor) for p in missing), fresh, strict=True))
-    cache.put_many(new.items())
-    return [cached.get(k) or new[k] for k in keys]
+    present = cache.present(keys)
+    missing = [p for p, k in zip(papers, keys, strict=True) if k not in present]
+    fresh = extract_papers(progress(missing) if progress else missing, extractor=extractor,
+                           workers=workers)
+    for i in range(0, len(keys), batch):
+        chunk = keys[i:i + batch]
+        cached = cache.get_many([k for k in chunk if k in present])
+        new: list[tuple[str, PaperFindings]] = []
+        for key in chunk:
+            if key in cached:
+                yield cached[key]
+            else:
+                record = next(fresh)
+                new.append((key, record))
+                yield record
+        cache.put_many(new)
+
+
+def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None = None,
+                    extractor: str = DEFAULT_EXTRACTOR, progress: Progress | None = None,
+                    source: str | None = None, columns: dict[str, str] | None = None,
+                    workers: int = 1, cache: FindingsCache | None = None,
+                    ) -> tuple[int, list[PaperFindings]]:
+    """Read, merge and extract; returns (number of entries read, findings)."""
+    entries, papers = read_merged(paths, warnings=warnings, source=source, columns=columns)
+    return entries, list(iter_findings(papers, extractor=extractor, workers=workers,
+                                       cache=cache, progress=progress))
 
 
 def write_findings_jsonl(findings: Iterable[PaperFindings], path: str | Path) -> None:
@@ -145,21 +154,33 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     out = Path(output)
     warnings: list[str] = []
     timings: dict[str, float] = {}
-    cache = FindingsCache(out / "cache.sqlite") if use_cache else None
-    previous = list(read_findings_jsonl(out / "findings.jsonl")) if update and (
+    previous = [f.paper for f in read_findings_jsonl(out / "findings.jsonl")] if update and (
         out / "findings.jsonl").is_file() else []
+    start = time.perf_counter()
+    entries, papers = read_merged(paths, warnings=warnings, source=source, columns=columns,
+                                  previous=previous)
+    timings["read"] = time.perf_counter() - start
+    cache = FindingsCache(out / "cache.sqlite") if use_cache else None
+    # Findings stream from extraction into findings.jsonl and the graph at once; the whole
+    # list is never held in memory.
+    start = time.perf_counter()
     try:
-        entries, findings = extract_records(
-            paths, warnings=warnings, extractor=extractor, progress=progress, source=source,
-            columns=columns, workers=workers, timings=timings, cache=cache,
-            previous=[f.paper for f in previous])
+        with atomic_open(out / "findings.jsonl") as handle:
+            def written(findings: Iterable[PaperFindings]) -> Iterator[PaperFindings]:
+                for record in findings:
+                    handle.write(json.dumps(record.to_dict(), ensure_ascii=False,
+                                            sort_keys=True))
+                    handle.write("\n")
+                    yield record
+
+            G = build_graph(written(iter_findings(papers, extractor=extractor,
+                                                  workers=workers, cache=cache,
+                                                  progress=progress)))
     finally:
         if cache is not None:
             cache.close()
-    start = time.perf_counter()
-    G = build_graph(findings)
-    timings["merge"] = time.perf_counter() - start
-    report = BuildReport(entries=entries, papers=len(findings), summary=graph_summary(G),
+    timings["extract + merge"] = time.perf_counter() - start
+    report = BuildReport(entries=entries, papers=len(papers), summary=graph_summary(G),
                          warnings=warnings, timings=timings)
     formats = list(formats)
     # N-Triples first: the store then bulk-loads that file instead of serializing again.
@@ -174,7 +195,6 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
         else:
             report.files.append(write_export(G, name, out))
         report.timings[f"write {name}"] = time.perf_counter() - start
-    write_findings_jsonl(findings, out / "findings.jsonl")
     report.files.append(out / "findings.jsonl")
     summary = report.to_dict() | {"files": sorted(Path(f).name for f in report.files)}
     summary.pop("timings", None)  # keep summary.json identical across runs

@@ -11,7 +11,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -348,7 +347,3 @@ def serve(store: str, host: str, port: int, timeout_s: int) -> None:
         code = run_server(store, host=host, port=port, timeout_s=timeout_s, on_ready=ready)
     sys.exit(code)
 
-
-def main(argv: list[str] | None = None) -> Any:
-    """Entry point for ``python -m kg``."""
-    return cli.main(args=argv)

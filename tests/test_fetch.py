@@ -19,7 +19,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []
     fail_first = 0
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         type(self).hits.append(self.path)
         if type(self).fail_first > 0:
             type(self).fail_first -= 1

@@ -138,7 +138,8 @@ def _details(G: nx.MultiDiGraph, node: str) -> dict[str, Any]:
     if data["kind"] == "Paper":
         out.update(published=data.get("published"), abstract=data.get("abstract", ""),
                    sources=[s["path"] for s in data.get("sources", [])])
-        out["evidence"] = sorted({(ev["start"], ev["end"]) for _, _, d in G.out_edges(node, data=True)
+        out["evidence"] = sorted({(ev["start"], ev["end"])
+                                  for _, _, d in G.out_edges(node, data=True)
                                   for ev in d.get("evidence", []) if ev["paper"] == node})
     else:
         out["aliases"] = data.get("aliases", [])

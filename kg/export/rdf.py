@@ -34,9 +34,19 @@ import networkx as nx
 from kg.fileio import atomic_open, write_lines
 from kg.namespaces import ID_NS, ONTOLOGY_NS, PREFIXES
 
-__all__ = ["generate_ntriples", "generate_triples", "generate_trig", "generate_turtle",
-           "node_iri", "nt_literal", "to_rdflib", "write_jsonld", "write_ntriples",
-           "write_trig", "write_turtle"]
+__all__ = [
+    "generate_ntriples",
+    "generate_trig",
+    "generate_triples",
+    "generate_turtle",
+    "node_iri",
+    "nt_literal",
+    "to_rdflib",
+    "write_jsonld",
+    "write_ntriples",
+    "write_trig",
+    "write_turtle",
+]
 
 # A triple is three N-Triples terms: "<iri>" or a literal '"text"' / '"v"^^<datatype>'.
 Triple = tuple[str, str, str]

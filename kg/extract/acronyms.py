@@ -20,7 +20,8 @@ _STOP_LONG = {"and", "or", "of", "the", "a", "an", "for", "in", "on", "to", "wit
 
 @dataclass(frozen=True, slots=True)
 class Definition:
-    """``long`` at ``[long_start, long_end)`` is defined as ``short`` at ``[short_start, short_end)``."""
+    """``long`` at ``[long_start, long_end)`` is defined as ``short`` at
+    ``[short_start, short_end)``."""
 
     long: str
     short: str

@@ -135,8 +135,8 @@ def _unknown_names(sentence: Sentence, cue_end: int, limit: int, candidates: lis
                 out and word.lower() in {"and", "or"}):
             pos = n.end()
             continue
-        named = is_name(word) or re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*", word) and (
-            out or n.start() - cue_end < 3)
+        named = is_name(word) or (re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*", word) and (
+            out or n.start() - cue_end < 3))
         if not named or word.lower() in patterns.vague_baselines:
             break
         s = sentence.start + n.start()

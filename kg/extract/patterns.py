@@ -19,7 +19,8 @@ __all__ = ["Patterns", "load_patterns"]
 
 _LIST_KEYS = ("proposal_verbs", "naming_cues", "self_reference", "outperform_verbs",
               "comparison_preps", "comparative_words", "vague_baselines", "background_cues",
-              "model_families", "novel_heads", "baseline_heads", "task_heads", "metric_heads", "task_nouns",
+              "model_families", "novel_heads", "baseline_heads", "task_heads", "metric_heads",
+              "task_nouns",
               "not_entities")
 _HEAD_TYPES = ("Metric", "Hardware", "Dataset", "Model")
 

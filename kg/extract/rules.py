@@ -222,7 +222,7 @@ def _proposal_sentence(sentence: Sentence, patterns: Patterns) -> bool:
     words = set(_LOWER_WORD.findall(lower))
     has_verb = bool(words & patterns.proposal_verbs)
     has_self = bool(patterns.self_reference_re.search(lower))
-    return has_verb and has_self or bool(words & patterns.naming_cues)
+    return (has_verb and has_self) or bool(words & patterns.naming_cues)
 
 
 _SELF_SUBJECT = re.compile(r"\b(?:we|our|paper|work|study|letter|article|thesis|chapter|"
@@ -372,14 +372,14 @@ _PHRASE_STOP = {"the", "a", "an", "our", "its", "their", "this", "these", "that"
                 "of", "in", "by", "with", "on", "to", "for", "higher", "lower", "better",
                 "faster", "less", "more", "fewer", "improved", "reduced", "significant",
                 "significantly", "overall", "achieves", "achieve", "achieving", "has", "have",
-                "is", "are", "was", "were", "shows", "show", "reports", "report", "with",
-                "while", "maintaining", "same", "similar", "comparable", "high", "low", "good"}
+                "is", "are", "was", "were", "shows", "show", "reports", "report", "while",
+                "maintaining", "same", "similar", "comparable", "high", "low", "good"}
 _QUALIFIERS = {"average", "mean", "total", "median", "peak", "overall", "end-to-end"}
 _ADJECTIVES = {"superior", "competitive", "significant", "high", "higher", "low", "lower", "better",
                "comparable", "remarkable", "impressive", "good", "excellent", "strong",
                "optimal", "best", "state-of-the-art", "new", "novel", "improved", "reduced",
                "effective", "efficient", "perfect", "great", "greater", "substantial", "final",
-               "considerable", "notable", "competitive", "minimal", "maximum", "minimum"}
+               "considerable", "notable", "minimal", "maximum", "minimum"}
 
 
 _SPEEDUP = re.compile(r"\d(?:\.\d+)?\s*(?:x|×|times)\s+(?:faster|speedups?|speed-ups?|"
@@ -556,7 +556,8 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
             continue
         for m in _TITLECASE_AFTER_CUE.finditer(sentence.text):
             if m.group(1).lower() not in patterns.proposal_verbs or not (
-                    m.group(1).lower().endswith("ing") or _self_subject(sentence.text[:m.start(1)])):
+                    m.group(1).lower().endswith("ing")
+                    or _self_subject(sentence.text[:m.start(1)])):
                 continue
             phrase = m.group(2)
             if registry.get(phrase) is not None or vocab.lookup(phrase) is not None:
@@ -582,7 +583,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
     for m in re.finditer(r"(?<![\w-])([A-Za-z][\w.+-]*[A-Za-z0-9+])\s*[,:]\s+(?:the|a|an)\s+"
                          r"(?:first|novel|new)\b", text):
         name = m.group(1)
-        if is_name(name) and registry.get(name) is None or (
+        if (is_name(name) and registry.get(name) is None) or (
                 (c := registry.get(name)) is not None and c.concept is None):
             kind = _name_type(name, text[m.end(): m.end() + 80])
             candidate = propose(registry.get(name) or Candidate(kind, name),
@@ -682,7 +683,7 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
                 continue  # "a SOAP classifier", "a hybrid ... HGNN": it qualifies an unnamed thing
             appositive = (word[0].isupper() and not before.strip() and word.lower() not in
                           _COMMON_CAPITALIZED and _APPOSITIVE.match(rest, n.end()))
-            if is_name(word) or naming and word[0].isupper() or appositive:
+            if is_name(word) or (naming and word[0].isupper()) or appositive:
                 start = sentence.start + m.end() + n.start()
                 out.append((word.rstrip("."), start, start + len(word.rstrip("."))))
                 # "named HeteroIR and HeteroIM": a short list of names continues.

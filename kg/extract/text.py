@@ -14,7 +14,8 @@ from kg.model import Paper
 __all__ = ["Sentence", "paper_text", "split_sentences"]
 
 # Abbreviations after which a period does not end a sentence.
-_ABBREV = re.compile(r"(?:\be\.g|\bi\.e|\bet al|\bvs|\bFig|\bEq|\bapprox|\bcf|\bresp|\bNo|\bw\.r\.t|"
+_ABBREV = re.compile(r"(?:\be\.g|\bi\.e|\bet al|\bvs|\bFig|\bEq|\bapprox|\bcf|\bresp|\bNo|"
+                     r"\bw\.r\.t|"
                      r"\bSec|\bRef|\bDr|\bSt|\bal|\bU\.S|\bInc|\bLtd|\bv)\.$", re.IGNORECASE)
 _BOUNDARY = re.compile(r"[.!?](?:[\"')\]]*)\s+(?=[\"'(\[]?[A-Z0-9$\\])")
 

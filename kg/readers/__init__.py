@@ -13,8 +13,8 @@ from pathlib import Path
 from kg.errors import ParseError
 from kg.model import Paper
 from kg.normalize import fold_title
-from kg.readers.base import read_text
 from kg.readers.arxiv import read_arxiv_atom
+from kg.readers.base import read_text
 from kg.readers.bibtex import read_bibtex
 from kg.readers.daily_papers import is_daily_papers, read_daily_papers
 from kg.readers.hf_api import read_hf_papers

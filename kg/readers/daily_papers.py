@@ -123,7 +123,7 @@ def parse_daily_papers(
             warn(f"{path}:{lineno}: entry '{title[:60]}' has no abstract; skipped")
             pos += 1
             continue
-        if len(title) > MAX_TITLE or _looks_like_abstract(title) and not title.endswith("?"):
+        if len(title) > MAX_TITLE or (_looks_like_abstract(title) and not title.endswith("?")):
             if len(title) > MAX_TITLE:
                 warn(f"{path}:{lineno}: text with no title before it; skipped")
                 pos += 1

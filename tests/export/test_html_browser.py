@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,12 @@ def _open(page, path: Path) -> dict:
     page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
     page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
     page.goto(path.as_uri())
-    page.wait_for_function("window.kgReady === true", timeout=60_000)
+    # Poll from Python: the page's Content-Security-Policy forbids the eval that
+    # wait_for_function relies on.
+    deadline = time.monotonic() + 60
+    while not page.evaluate("window.kgReady === true"):
+        assert time.monotonic() < deadline, "the page never became ready"
+        time.sleep(0.05)
     return seen
 
 

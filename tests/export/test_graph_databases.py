@@ -153,3 +153,13 @@ def test_ntriples_and_trig_load_into_oxigraph(G, tmp_path: Path) -> None:
     graphs = {str(g) for g in dataset.named_graphs()}
     assert any("/source/page.txt" in g for g in graphs)
     assert any(g.endswith("graph/vocabulary>") for g in graphs)
+
+
+@pytest.mark.slow
+def test_neo4j_bundle_of_the_sample_corpus(corpus_files: list[Path]) -> None:
+    G = build_graph(extract_papers(read_papers(corpus_files)))
+    files = generate_neo4j(G)
+    papers = list(csv.reader(files["nodes_Paper.csv"].splitlines()))
+    assert papers[0][0] == "id:ID" and len(papers) - 1 == 319
+    for rtype in ("USES", "TARGETS", "OUTPERFORMS"):
+        assert len(files[f"relationships_{rtype}.csv"].splitlines()) > 10

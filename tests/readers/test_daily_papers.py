@@ -84,3 +84,11 @@ def test_daily_papers_sample_corpus(corpus_files: list[Path]) -> None:
     dated = [p for p in papers if p.published]
     assert len(dated) == 56
     assert all(p.published[:4].isdigit() for p in dated)
+
+
+def test_daily_papers_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as handle:  # a sparse 1 GB file: instant, and takes no disk
+        handle.truncate(1024 ** 3)
+    with pytest.raises(ParseError, match=r"huge.txt.*over the .* byte limit"):
+        list(read_source(path))

@@ -31,9 +31,11 @@ EDGE_COLORS = {"uses": "#1f77b4", "targets": "#d62728", "measures": "#2ca02c",
 
 
 def _tooltip(data: dict[str, Any]) -> str:
+    # Tooltips stay short: the abstract and the evidence are in the side panel, and a page of
+    # 20,000 papers must not carry every abstract twice.
     if data["kind"] == "Paper":
         abstract = data.get("abstract") or ""
-        head = abstract[:300] + ("…" if len(abstract) > 300 else "")
+        head = abstract[:140] + ("…" if len(abstract) > 140 else "")
         return f"{data['title']}\n{data.get('published') or 'date unknown'}\n\n{head}"
     aliases = ", ".join(data.get("aliases", [])[:8])
     return f"{data['kind']}: {data['label']}" + (f"\naliases: {aliases}" if aliases else "")
@@ -48,10 +50,10 @@ def _edge_title(data: dict[str, Any], G: nx.MultiDiGraph) -> str:
             "unspecified metric"
         values = ", ".join(f"{k}={v}" for k, v in sorted((data.get("values") or {}).items()))
         text = f"outperforms on {metric}" + (f" ({values})" if values else "")
+        if data.get("evidence"):
+            text += "\n" + data["evidence"][0]["sentence"][:300]
     else:
         text = relation
-    if data.get("evidence"):
-        text += "\n" + data["evidence"][0]["sentence"][:300]
     return text
 
 

@@ -306,8 +306,9 @@ def collect_candidates(
 
     # 2. The paper's acronym definitions.
     for d in definitions:
-        if norm_key(d.long) in GENERIC_LABELS or norm_key(d.short) in GENERIC_LABELS:
-            continue
+        if norm_key(d.long) in GENERIC_LABELS or norm_key(d.short) in GENERIC_LABELS or \
+                norm_key(d.long) in patterns.not_entities:
+            continue  # "state-of-the-art (SOTA)" names nothing
         concept = vocab.lookup(d.long) or _consistent(vocab.lookup(d.short), d.long)
         if concept is not None and not concept.match:
             concept = None
@@ -320,8 +321,10 @@ def collect_candidates(
             candidate = Candidate(type_from_head(d.long, patterns, vocab), d.long)
         candidate.add((d.long_start, d.long_end), "acronym.v1", alias=d.long)
         candidate.add((d.short_start, d.short_end), "acronym.v1", alias=d.short)
-        for span in _word_spans(text, d.short):
-            candidate.add(span, "acronym.v1")
+        # "Key-Value (KV) cache" defines "KV cache"; "KV" alone later means the same thing.
+        for short in dict.fromkeys([d.short, d.short.split()[0]]):
+            for span in _word_spans(text, short):
+                candidate.add(span, "acronym.v1")
         registry.add(candidate)
 
     # 2a. Quantities the paper reports a value of ("a task success rate of 76%").
@@ -635,6 +638,9 @@ def _novel_phrases(sentence: Sentence, patterns: Patterns) -> list[tuple[str, in
     return out
 
 
+_NAMED_HEADS = {"scheduler", "engine", "library", "compiler", "tool", "toolkit", "accelerator",
+                "benchmark", "dataset", "platform", "runtime", "simulator", "agent", "pipeline",
+                "suite", "service", "controller", "optimizer", "planner", "serving"}
 _APPOSED_NAME = re.compile(r",\s*([A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*\+*)\s*[,.(;:]")
 _APPOSITIVE = re.compile(r"\s*(?:,\s*(?:a|an|the)\b|:\s)")
 # Capitalised words that follow a proposal verb without being a name ("We present This, a").
@@ -680,7 +686,13 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
             if word.lower() in _STOP_SCAN:
                 break
             if _ARTICLE.search(before) and not naming:
-                continue  # "a SOAP classifier", "a hybrid ... HGNN": it qualifies an unnamed thing
+                # "an efficient LLM inference scheduler Sarathi-Serve": a name right after the
+                # head noun is the contribution's name; elsewhere ("a SOAP classifier", "a
+                # hybrid ... HGNN") it only qualifies an unnamed thing.
+                head = before.split()[-1].lower() if before.split() else ""
+                if not (is_name(word) and (head in patterns.novel_heads or
+                                           head in _NAMED_HEADS)):
+                    continue
             appositive = (word[0].isupper() and not before.strip() and word.lower() not in
                           _COMMON_CAPITALIZED and _APPOSITIVE.match(rest, n.end()))
             if is_name(word) or (naming and word[0].isupper()) or appositive:

@@ -96,8 +96,13 @@ def cli() -> None:
 @click.option("--update", is_flag=True,
               help="Keep the papers of the previous build in OUTPUT and add PATHS to them.")
 @click.option("--no-cache", is_flag=True, help="Extract every paper again.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="Where extraction runs: local processes or dask.")
+@click.option("--scheduler", default=None,
+              help="dask scheduler address (tcp://host:8786); default: a local cluster.")
 def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
-          columns: str | None, workers: int | None, update: bool, no_cache: bool) -> None:
+          columns: str | None, workers: int | None, update: bool, no_cache: bool,
+          executor: str, scheduler: str | None) -> None:
     """Build the knowledge graph of PATHS (listing files or folders) into a directory.
 
     Reads Daily Papers pages (.txt), arXiv API Atom (.xml), Hugging Face API JSON (.json),
@@ -115,7 +120,8 @@ def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
         _, report = run_build(files, output, formats=[f for f in formats.split(",") if f],
                               progress=_progress, source=source, columns=_columns(columns),
                               workers=workers or os.cpu_count() or 1, update=update,
-                              use_cache=not no_cache)
+                              use_cache=not no_cache, executor=executor,
+                              scheduler=scheduler)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"Read {report.entries} entries from {len(files)} files: "

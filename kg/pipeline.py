@@ -68,18 +68,19 @@ def read_merged(paths: Iterable[str | Path], *, warnings: list[str] | None = Non
 def iter_findings(papers: list[Paper], *, extractor: str = DEFAULT_EXTRACTOR,
                   workers: int = 1, cache: FindingsCache | None = None,
                   progress: Progress | None = None, batch: int = 1000,
+                  executor: str = "local", scheduler: str | None = None,
                   ) -> Iterator[PaperFindings]:
     """The findings of each paper, in order, streamed: papers the cache holds are read from
     it, the others are extracted (in ``workers`` processes) and added to it in batches."""
+    run = {"extractor": extractor, "workers": workers, "executor": executor,
+           "scheduler": scheduler}
     if cache is None:
-        yield from extract_papers(progress(papers) if progress else papers,
-                                  extractor=extractor, workers=workers)
+        yield from extract_papers(progress(papers) if progress else papers, **run)
         return
     keys = [paper_key(p, extractor) for p in papers]
     present = cache.present(keys)
     missing = [p for p, k in zip(papers, keys, strict=True) if k not in present]
-    fresh = extract_papers(progress(missing) if progress else missing, extractor=extractor,
-                           workers=workers)
+    fresh = extract_papers(progress(missing) if progress else missing, **run)
     for i in range(0, len(keys), batch):
         chunk = keys[i:i + batch]
         cached = cache.get_many([k for k in chunk if k in present])
@@ -141,8 +142,8 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
           formats: Iterable[str] = DEFAULT_FORMATS, extractor: str = DEFAULT_EXTRACTOR,
           progress: Progress | None = None, source: str | None = None,
           columns: dict[str, str] | None = None, workers: int = 1,
-          update: bool = False, use_cache: bool = True,
-          ) -> tuple[nx.MultiDiGraph, BuildReport]:
+          update: bool = False, use_cache: bool = True, executor: str = "local",
+          scheduler: str | None = None) -> tuple[nx.MultiDiGraph, BuildReport]:
     """Build the graph of ``paths`` and write every format into ``output``.
 
     Also writes ``findings.jsonl`` (the per-paper extraction) and ``summary.json``. Findings
@@ -173,9 +174,9 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
                     handle.write("\n")
                     yield record
 
-            G = build_graph(written(iter_findings(papers, extractor=extractor,
-                                                  workers=workers, cache=cache,
-                                                  progress=progress)))
+            G = build_graph(written(iter_findings(
+                papers, extractor=extractor, workers=workers, cache=cache, progress=progress,
+                executor=executor, scheduler=scheduler)))
     finally:
         if cache is not None:
             cache.close()

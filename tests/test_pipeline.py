@@ -57,3 +57,14 @@ def test_pipeline_cache_is_a_consistent_sqlite_database(page: Path, tmp_path: Pa
     db = sqlite3.connect(tmp_path / "cache.sqlite")
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert db.execute("SELECT COUNT(*) FROM findings").fetchone()[0] == 2
+
+
+@pytest.mark.slow
+def test_pipeline_dask_executor_gives_identical_output(page: Path, tmp_path: Path) -> None:
+    pytest.importorskip("dask.distributed")
+    inputs = [page, DATA / "papers.csv", DATA / "refs.bib"]
+    build(inputs, tmp_path / "local", formats=FORMATS, use_cache=False)
+    build(inputs, tmp_path / "dask", formats=FORMATS, use_cache=False, executor="dask",
+          workers=2)
+    for name in ("graph.nt", "graph.ttl", "findings.jsonl"):
+        assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()

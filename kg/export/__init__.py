@@ -20,6 +20,7 @@ __all__ = ["DEFAULT_FORMATS", "EXPORTERS", "get_exporter", "write_export"]
 EXPORTERS: dict[str, tuple[str, str]] = {
     "turtle": ("kg.export.rdf:write_turtle", "graph.ttl"),
     "ntriples": ("kg.export.rdf:write_ntriples", "graph.nt"),
+    "ntriples-shards": ("kg.export.rdf:write_ntriples_sharded", "nt-shards"),
     "jsonld": ("kg.export.rdf:write_jsonld", "graph.jsonld"),
     "html": ("kg.export.html:write_html", "graph.html"),
     "store": ("kg.sparql:write_store", "store"),

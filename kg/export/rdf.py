@@ -24,6 +24,7 @@ memory. JSON-LD goes through rdflib and suits graphs that fit in memory.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -256,6 +257,31 @@ def generate_ntriples(G: nx.MultiDiGraph) -> Iterator[str]:
 def write_ntriples(G: nx.MultiDiGraph, path: str | Path) -> None:
     """Write N-Triples atomically."""
     write_lines(path, generate_ntriples(G))
+
+
+SHARD_LINES = 1_000_000
+
+
+def write_ntriples_sharded(G: nx.MultiDiGraph, directory: str | Path, *,
+                           lines_per_shard: int = SHARD_LINES) -> None:
+    """N-Triples split into ``graph-00000.nt``, ``graph-00001.nt``, ... of at most
+    ``lines_per_shard`` triples, for bulk loaders that load files in parallel. Their
+    concatenation is ``graph.nt``; stale shards of an earlier, larger build are removed."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    lines = generate_ntriples(G)
+    index = 0
+    while True:
+        chunk = list(itertools.islice(lines, lines_per_shard))
+        if not chunk and index > 0:
+            break
+        write_lines(out / f"graph-{index:05d}.nt", chunk)
+        index += 1
+        if len(chunk) < lines_per_shard:
+            break
+    for stale in sorted(out.glob("graph-*.nt")):
+        if int(stale.stem.split("-")[1]) >= index:
+            stale.unlink()
 
 
 _LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")

@@ -8,6 +8,7 @@ Extractors are registered by versioned name (``EXTRACTORS``); ``DEFAULT_EXTRACTO
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 
@@ -26,7 +27,7 @@ from kg.model import Entity, Evidence, Paper, PaperFindings, Relation
 from kg.normalize import norm_key
 from kg.vocab import Vocabulary, load_vocabulary
 
-__all__ = ["DEFAULT_EXTRACTOR", "EXTRACTORS", "RulesExtractor", "extract_papers",
+__all__ = ["DEFAULT_EXTRACTOR", "EXECUTORS", "EXTRACTORS", "RulesExtractor", "extract_papers",
            "get_extractor"]
 
 ROLE_BY_TYPE = {"Technique": "uses", "Model": "uses", "Hardware": "targets",
@@ -172,13 +173,52 @@ def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
         yield chunk
 
 
+def _extract_dask(papers: Iterable[Paper], extractor: str, scheduler: str | None,
+                  workers: int, chunksize: int) -> Iterator[PaperFindings]:
+    """Extraction on a dask.distributed cluster: a ``LocalCluster`` of ``workers`` processes
+    when ``scheduler`` is None, else the scheduler at that address ("tcp://host:8786")."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as err:
+        raise ImportError("the dask executor needs dask.distributed: "
+                          "pip install 'kg[dask]'") from err
+    cluster = None if scheduler else LocalCluster(n_workers=max(workers, 1),
+                                                  threads_per_worker=1, processes=True,
+                                                  dashboard_address=None)
+    client = Client(scheduler or cluster)
+    try:
+        # A bounded window of chunks in flight keeps memory flat on long corpora.
+        window = max(4, 4 * max(workers, 1))
+        chunks = ((extractor, chunk) for chunk in _chunks(papers, chunksize))
+        pending = [client.submit(_extract_chunk, job, pure=False)
+                   for job in itertools.islice(chunks, window)]
+        while pending:
+            yield from pending.pop(0).result()
+            pending.extend(client.submit(_extract_chunk, job, pure=False)
+                           for job in itertools.islice(chunks, 1))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+EXECUTORS = ("local", "dask")
+
+
 def extract_papers(papers: Iterable[Paper], *, extractor: str = DEFAULT_EXTRACTOR,
-                   workers: int = 1, chunksize: int = 64) -> Iterator[PaperFindings]:
+                   workers: int = 1, chunksize: int = 64, executor: str = "local",
+                   scheduler: str | None = None) -> Iterator[PaperFindings]:
     """Run the extractor over each paper, lazily, in input order.
 
-    With ``workers > 1`` the papers are extracted in that many processes (extraction is a
-    pure function of a paper, so the output is identical to a single-process run).
+    With ``workers > 1`` the papers are extracted in that many local processes; with
+    ``executor="dask"`` on a dask.distributed cluster (``scheduler`` address, or a local one).
+    Extraction is a pure function of a paper, so every executor gives identical output.
     """
+    if executor == "dask":
+        yield from _extract_dask(papers, extractor, scheduler, workers, chunksize)
+        return
+    if executor != "local":
+        raise ValueError(f"unknown executor '{executor}' (known: {', '.join(EXECUTORS)})")
     if workers <= 1:
         run = get_extractor(extractor)
         for paper in papers:

@@ -163,3 +163,16 @@ def test_neo4j_bundle_of_the_sample_corpus(corpus_files: list[Path]) -> None:
     assert papers[0][0] == "id:ID" and len(papers) - 1 == 319
     for rtype in ("USES", "TARGETS", "OUTPERFORMS"):
         assert len(files[f"relationships_{rtype}.csv"].splitlines()) > 10
+
+
+def test_ntriples_shards_concatenate_to_the_whole(G, tmp_path: Path) -> None:
+    from kg.export.rdf import write_ntriples_sharded
+
+    whole = write_export(G, "ntriples", tmp_path).read_text(encoding="utf-8")
+    shards = tmp_path / "shards"
+    write_ntriples_sharded(G, shards, lines_per_shard=50)
+    files = sorted(shards.glob("graph-*.nt"))
+    assert len(files) == -(-len(whole.splitlines()) // 50)
+    assert "".join(f.read_text(encoding="utf-8") for f in files) == whole
+    write_ntriples_sharded(G, shards, lines_per_shard=10_000)  # fewer shards: stale ones go
+    assert [f.name for f in shards.glob("graph-*.nt")] == ["graph-00000.nt"]

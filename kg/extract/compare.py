@@ -23,6 +23,9 @@ _FACTOR_RE = re.compile(r"(\d+(?:\.\d+)?(?:\s*[-–~]\s*\d+(?:\.\d+)?)?)\s*(?:x|
 _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _VS_RE = re.compile(r"(\d+(?:\.\d+)?\s*%?)\s*(?:vs\.?|versus)\s*(\d+(?:\.\d+)?\s*%?)", re.I)
 _CLAUSE_END = re.compile(r"[;:]|,\s+(?:while|but|which|whereas|with|[a-z]+ing)\b|\.\s")
+_SPECIFIC_BASELINE = re.compile(
+    r".*?\b((?:standard|vanilla|original|naive|default|dense|full|unoptimized|native)\s+"
+    r"[\w.+-]+(?:\s+[\w.+-]+)?\s+(?:implementations?|kernels?|versions?|attention))\b")
 _APPOSITION = re.compile(r"[\w.+-]+(?:\s+[\w.+-]+){0,3}?\s+(?:system|solution|method|framework|"
                          r"approach|baseline|engine|library|implementation|model|algorithm|"
                          r"technique|design|tool)s?,?\s+([A-Za-z][\w.+-]*[A-Za-z0-9+])")
@@ -96,6 +99,13 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
         return unknown
     if not found or found[0][0] - region_start >= 80:
         return []
+    specific = _SPECIFIC_BASELINE.match(sentence.text, max(0, found[0][0] - sentence.start - 30))
+    if specific and specific.start(1) <= found[0][0] - sentence.start < specific.end(1):
+        # "the standard attention implementation": a specific baseline, named by its words.
+        s = sentence.start + specific.start(1)
+        label = specific.group(1)
+        return [(s, Candidate("Technique", label, spans=[(s, s + len(label))],
+                              rules=["outperforms.v1"]))]
     if _vague(sentence.text, found[0][0] - sentence.start, found[0][1], patterns):
         # "than the state-of-the-art ANNS solution DiskANN": a name in apposition is the loser.
         tail = sentence.text[found[0][0] - sentence.start:]

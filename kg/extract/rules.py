@@ -579,7 +579,8 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                 sentence.start <= s < sentence.end for c in own for s, _ in c.spans)):
             continue
         for phrase, start, end in _novel_phrases(sentence, patterns):
-            if registry.get(phrase) is None:
+            if registry.get(phrase) is None and not any(
+                    d.long_start <= start < d.long_end for d in definitions):
                 propose(Candidate("Technique", phrase), (start, end))
 
     # "to form PxCorpus, the first spoken ... corpus": an appositive that says it is new.

@@ -41,7 +41,7 @@ class VocabMatcher:
             if not concept.match:
                 continue
             for name in concept.names:
-                keys = [token_key(t) for t in TOKEN_RE.findall(_split_name(name))]
+                keys = [token_key(t) for t in TOKEN_RE.findall(name)]
                 if not keys:
                     continue
                 node = self.root
@@ -53,7 +53,7 @@ class VocabMatcher:
 
     def find(self, text: str) -> list[Match]:
         """Every longest, non-overlapping vocabulary match in ``text``, left to right."""
-        tokens = [(m.group(0), m.start(), m.end()) for m in TOKEN_RE.finditer(_split_text(text))]
+        tokens = [(m.group(0), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
         keys = [token_key(t) for t, _, _ in tokens]
         out: list[Match] = []
         i = 0
@@ -91,15 +91,6 @@ def _case_sensitive(name: str, entity_type: str = "") -> bool:
     if entity_type == "Dataset" and len(words) > 1 and all(w[:1].isupper() for w in words):
         return True
     return " " not in name and "-" not in name and name[:1].isupper() and name[1:].islower()
-
-
-def _split_name(name: str) -> str:
-    return _split_text(name)
-
-
-def _split_text(text: str) -> str:
-    # Hyphens and slashes separate tokens; TOKEN_RE already skips them. Keep offsets intact.
-    return text
 
 
 def _pick(entry: _Entry, tokens: list[tuple[str, int, int]]) -> tuple[Concept, bool] | None:

@@ -26,9 +26,15 @@ _CLAUSE_END = re.compile(r"[;:]|,\s+(?:while|but|which|whereas|with|[a-z]+ing)\b
 _SPECIFIC_BASELINE = re.compile(
     r".*?\b((?:standard|vanilla|original|naive|default|dense|full|unoptimized|native)\s+"
     r"[\w.+-]+(?:\s+[\w.+-]+)?\s+(?:implementations?|kernels?|versions?|attention))\b")
+_BASELINE_NOUNS = {"work", "works", "system", "systems", "solution", "method", "framework",
+                   "approach", "baseline", "engine", "library", "implementation", "model",
+                   "algorithm", "technique", "design", "tool", "accelerator", "scheme",
+                   "compiler", "scheduler", "serving", "inference", "training", "open-source",
+                   "popular", "widely-used", "commercial", "industrial", "leading"}
 _APPOSITION = re.compile(r"[\w.+-]+(?:\s+[\w.+-]+){0,3}?\s+(?:system|solution|method|framework|"
                          r"approach|baseline|engine|library|implementation|model|algorithm|"
-                         r"technique|design|tool)s?,?\s+([A-Za-z][\w.+-]*[A-Za-z0-9+])")
+                         r"technique|design|tool|work|accelerator|scheme|compiler|"
+                         r"scheduler)s?,?\s+([A-Za-z][\w.+-]*[A-Za-z0-9+])")
 _NUMBER_AFTER = re.compile(r"\s*(?:\d|an?\s+order|half|twice|double|one|two|three|four|five|ten)")
 
 
@@ -141,8 +147,13 @@ def _unknown_names(sentence: Sentence, cue_end: int, limit: int, candidates: lis
         gap = sentence.text[pos: n.start()]
         if out and not re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,\s*)?(?:and\s+|or\s+)?", gap):
             break
-        if (not out and word.lower() in {"the", "a", "an"}) or (
-                out and word.lower() in {"and", "or"}):
+        lowered = word.lower()
+        if (not out and (lowered in {"the", "a", "an", "its", "their"}
+                         or lowered in patterns.vague_baselines
+                         or lowered in patterns.not_entities
+                         or lowered in _BASELINE_NOUNS) and n.start() - cue_end < 50) or (
+                out and lowered in {"and", "or"}):
+            # "than the state-of-the-art work FlightLLM": skip to the name.
             pos = n.end()
             continue
         named = is_name(word) or (re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*", word) and (

@@ -494,6 +494,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                    definitions: list[Definition], vocab: Vocabulary,
                    patterns: Patterns) -> None:
     title = sentences[0].text
+    proposal = {sentence.start: _proposal_sentence(sentence, patterns) for sentence in sentences}
     prefix = _title_prefix_name(title)
     if prefix:
         start = title.find(prefix)
@@ -529,7 +530,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                 candidate = registry.get(d.short) or registry.get(d.long)
                 if candidate is not None and candidate.concept is None:
                     propose(candidate, (d.long_start, d.long_end))
-        if not _proposal_sentence(sentence, patterns):
+        if not proposal[sentence.start]:
             continue
         listed = False
         for d in definitions:
@@ -555,7 +556,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
 
     # "we introduce a Relation-wise Neighbor Collection component": a capitalised name.
     for sentence in sentences[1:]:
-        if not _proposal_sentence(sentence, patterns):
+        if not proposal[sentence.start]:
             continue
         for m in _TITLECASE_AFTER_CUE.finditer(sentence.text):
             if m.group(1).lower() not in patterns.proposal_verbs or not (
@@ -575,7 +576,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
     # "FlashSpeech ... applies a novel adversarial consistency training approach".
     own = [c for c in registry.values() if c.proposed]
     for sentence in sentences[1:]:
-        if not (_proposal_sentence(sentence, patterns) or any(
+        if not (proposal[sentence.start] or any(
                 sentence.start <= s < sentence.end for c in own for s, _ in c.spans)):
             continue
         for phrase, start, end in _novel_phrases(sentence, patterns):
@@ -598,10 +599,8 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
     # Variants of a proposed name are the paper's too: "LION-Mamba", "Qwen-SFT-MoI".
     proposed = {norm_key(c.label) for c in registry.values() if c.proposed}
     proposed |= {norm_key(a) for c in registry.values() if c.proposed for a in c.aliases}
-    for m in NAME_RE.finditer(text):
+    for m in _HYPHENATED_NAME.finditer(text):
         name = m.group(0)
-        if "-" not in name:
-            continue
         parts = [p for p in name.split("-") if p]
         if len(parts) > 1 and is_name(name) and registry.get(name) is None and any(
                 norm_key(p) in proposed for p in parts) and all(
@@ -648,6 +647,9 @@ _APPOSITIVE = re.compile(r"\s*(?:,\s*(?:a|an|the)\b|:\s)")
 _COMMON_CAPITALIZED = {"a", "an", "the", "this", "these", "our", "its", "their", "two", "three",
                        "several", "new", "novel", "first", "here"}
 _LOWER_WORD = re.compile(r"[a-z]+")
+# NAME_RE restricted to names with a hyphen (the only ones that can be variants).
+_HYPHENATED_NAME = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[.+][A-Za-z0-9]+)*"
+                              r"(?:-[A-Za-z0-9]+(?:[.+][A-Za-z0-9]+)*)+\+*(?![\w])")
 _WORD = re.compile(r"[A-Za-z]+")
 _CLAUSE_PUNCT = re.compile(r"[,;:()]")
 _ARTICLE = re.compile(r"\b(?:a|an)\b")

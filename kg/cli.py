@@ -5,7 +5,6 @@ This is the only module that prints. Library errors (``KGError``) become click e
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -153,7 +152,7 @@ def extract(paths: tuple[str, ...], fmt: str, output: str | None, source: str | 
 
     Example: kg extract ../shared/corpus/*.txt --format jsonl -o pred.jsonl
     """
-    from kg.pipeline import extract_records, write_findings_jsonl
+    from kg.pipeline import extract_records, findings_line, write_findings_jsonl
 
     warnings: list[str] = []
     with _errors():
@@ -166,7 +165,7 @@ def extract(paths: tuple[str, ...], fmt: str, output: str | None, source: str | 
             write_findings_jsonl(findings, output)
     else:
         for record in findings:
-            click.echo(json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True))
+            click.echo(findings_line(record))
 
 
 @cli.command(name="eval")

@@ -22,8 +22,17 @@ from kg.fileio import atomic_open, write_lines, write_text
 from kg.model import Paper, PaperFindings
 from kg.readers import merge_papers, read_source
 
-__all__ = ["BuildReport", "build", "extract_records", "iter_findings", "load_graph",
-           "read_findings_jsonl", "read_merged", "write_findings_jsonl"]
+__all__ = [
+    "BuildReport",
+    "build",
+    "extract_records",
+    "findings_line",
+    "iter_findings",
+    "load_graph",
+    "read_findings_jsonl",
+    "read_merged",
+    "write_findings_jsonl",
+]
 
 # Wraps the list of papers to extract (e.g. in a progress bar) and yields them back.
 Progress = Callable[[list[Paper]], Iterable[Paper]]
@@ -106,10 +115,14 @@ def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None =
                                        cache=cache, progress=progress))
 
 
+def findings_line(record: PaperFindings) -> str:
+    """One line of the ``kg extract`` contract (see ../shared/eval/README.md)."""
+    return json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
 def write_findings_jsonl(findings: Iterable[PaperFindings], path: str | Path) -> None:
-    """The ``kg extract`` contract: one JSON object per paper (see ../shared/eval/README.md)."""
-    write_lines(path, (json.dumps(f.to_dict(), ensure_ascii=False, sort_keys=True)
-                       for f in findings))
+    """The ``kg extract`` contract: one JSON object per paper."""
+    write_lines(path, (findings_line(f) for f in findings))
 
 
 def read_findings_jsonl(path: str | Path) -> Iterator[PaperFindings]:
@@ -169,8 +182,7 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
         with atomic_open(out / "findings.jsonl") as handle:
             def written(findings: Iterable[PaperFindings]) -> Iterator[PaperFindings]:
                 for record in findings:
-                    handle.write(json.dumps(record.to_dict(), ensure_ascii=False,
-                                            sort_keys=True))
+                    handle.write(findings_line(record))
                     handle.write("\n")
                     yield record
 

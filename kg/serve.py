@@ -71,7 +71,7 @@ def serve(store: str | Path, *, host: str = "127.0.0.1", port: int = 7878,
     on_ready : callable, optional
         Called with the endpoint URL once the server accepts connections.
     """
-    if not Path(store, "CURRENT").exists() and not Path(store).is_dir():
+    if not Path(store).is_dir():
         raise QueryError(f"no SPARQL store at {store}: run 'kg build' first")
     port = port or free_port(host)
     cmd = [oxigraph_binary(), "serve-read-only", "--location", str(store),

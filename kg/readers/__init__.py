@@ -14,7 +14,7 @@ from kg.errors import ParseError
 from kg.model import Paper
 from kg.normalize import fold_title
 from kg.readers.arxiv import read_arxiv_atom
-from kg.readers.base import read_text
+from kg.readers.base import Warn, read_text
 from kg.readers.bibtex import read_bibtex
 from kg.readers.daily_papers import is_daily_papers, read_daily_papers
 from kg.readers.hf_api import read_hf_papers
@@ -22,7 +22,6 @@ from kg.readers.table import read_table
 
 __all__ = ["SOURCES", "detect_source", "merge_papers", "read_papers", "read_source"]
 
-Warn = Callable[[str], None]
 
 SOURCES: dict[str, Callable[..., Iterator[Paper]]] = {
     "daily-papers": read_daily_papers,

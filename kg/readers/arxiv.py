@@ -12,20 +12,19 @@ entry without a title or an id gets a warning naming the file and entry, and is 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from kg.errors import ParseError
 from kg.ids import paper_id
 from kg.model import Paper, SourceRef
-from kg.readers.base import read_text
+from kg.readers.base import Warn, read_text
 
 __all__ = ["parse_arxiv_atom", "read_arxiv_atom"]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 _ID_RE = re.compile(r"arxiv\.org/abs/(.+?)(v\d+)?$")
-Warn = Callable[[str], None]
 
 
 def _clean(text: str | None) -> str:

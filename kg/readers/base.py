@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from kg.errors import ParseError
 
-__all__ = ["MAX_FILE_BYTES", "read_text"]
+__all__ = ["MAX_FILE_BYTES", "Warn", "read_text"]
+
+# Called with a message naming file and line for each malformed record a reader skips.
+Warn = Callable[[str], None]
 
 # A listing of 100,000 abstracts is ~150 MB; a larger single file is almost surely a mistake.
 MAX_FILE_BYTES = 512 * 1024 * 1024

@@ -10,16 +10,15 @@ relations). A block bibtexparser cannot parse gets a warning naming file and lin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from kg.ids import paper_id
 from kg.model import Paper, SourceRef
-from kg.readers.base import read_text
+from kg.readers.base import Warn, read_text
 
 __all__ = ["read_bibtex"]
 
-Warn = Callable[[str], None]
 _TEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHcdbk]\{?([A-Za-z])\}?")
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})")
 

@@ -19,13 +19,14 @@ lines of abstract. A malformed entry gets a warning naming file and line, and re
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
 from kg.errors import ParseError
 from kg.ids import paper_id
 from kg.model import Paper, SourceRef
+from kg.readers.base import Warn
 
 __all__ = ["is_daily_papers", "parse_daily_papers", "read_daily_papers"]
 
@@ -42,7 +43,6 @@ _DOT = "\u00b7"
 MAX_TITLE = 300
 MIN_ABSTRACT = 60
 
-Warn = Callable[[str], None]
 
 
 def is_daily_papers(head: str) -> bool:

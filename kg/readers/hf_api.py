@@ -13,18 +13,17 @@ A paper object has ``id`` (the arXiv id), ``title``, ``summary``, ``authors`` (o
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from kg.errors import ParseError
 from kg.ids import paper_id
 from kg.model import Paper, SourceRef
-from kg.readers.base import read_text
+from kg.readers.base import Warn, read_text
 
 __all__ = ["looks_like_hf", "parse_hf_papers", "read_hf_papers"]
 
-Warn = Callable[[str], None]
 
 
 def looks_like_hf(data: Any) -> bool:

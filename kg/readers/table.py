@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from kg.errors import ParseError
 from kg.ids import paper_id
 from kg.model import Paper, SourceRef
-from kg.readers.base import read_text
+from kg.readers.base import Warn, read_text
 
 __all__ = ["COLUMN_ALIASES", "read_table"]
 
-Warn = Callable[[str], None]
 COLUMN_ALIASES = {
     "title": ["title", "Title", "paper_title", "name"],
     "abstract": ["abstract", "Abstract", "summary", "Summary", "description"],

@@ -54,6 +54,16 @@ class KG(DefinedNamespace):
     arxivId: URIRef
     doi: URIRef
     sourceLine: URIRef
+    Tally: URIRef
+    ConceptTally: URIRef
+    MonthlyTally: URIRef
+    PairTally: URIRef
+    relation: URIRef
+    concept: URIRef
+    month: URIRef
+    withRelation: URIRef
+    withConcept: URIRef
+    paperCount: URIRef
 
 
 ID = Namespace(ID_NS)

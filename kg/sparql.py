@@ -72,6 +72,10 @@ def write_store(G: nx.MultiDiGraph, directory: str | Path, *,
         ontology = resources.files("kg") / "schemas" / "kg.ttl"
         store.bulk_load(ontology.read_bytes(), ox.RdfFormat.TURTLE)
         store.flush()
+        # Compact the files the chunked loads wrote into one sorted run per index: every
+        # index lookup then reads one file instead of many, which made selective queries
+        # 5-10x faster on a 100,000-paper store (docs/scaling.md).
+        store.optimize()
         del store
         old = target.with_name(f".{target.name}.old")
         if target.exists():

@@ -34,6 +34,7 @@ import networkx as nx
 
 from kg.fileio import atomic_open, write_lines
 from kg.namespaces import ID_NS, ONTOLOGY_NS, PREFIXES
+from kg.tally import Tally, tallies
 
 __all__ = [
     "generate_ntriples",
@@ -223,9 +224,33 @@ def _edge_triples(G: nx.MultiDiGraph, u: str, v: str, data: dict,
                     yield st, _kg(term), nt_literal(values[key])
 
 
+def _tally_triples(tally: Tally) -> Iterator[Triple]:
+    """A ``kg:ConceptTally``, ``kg:MonthlyTally`` or ``kg:PairTally`` (see kg.tally)."""
+    relation = PREDICATES[tally.relation]
+    path = f"{ID_NS}tally/{relation[1:-1].rsplit('#', 1)[1]}/{tally.concept}"
+    if tally.month:
+        kind, path = "MonthlyTally", f"{path}/{tally.month}"
+    elif tally.with_concept:
+        with_relation = PREDICATES[tally.with_relation]
+        kind = "PairTally"
+        path = f"{path}/{with_relation[1:-1].rsplit('#', 1)[1]}/{tally.with_concept}"
+    else:
+        kind = "ConceptTally"
+    s = _iri(path)
+    yield s, A, _kg(kind)
+    yield s, _kg("relation"), relation
+    yield s, _kg("concept"), entity_term(tally.concept)
+    if tally.month:
+        yield s, _kg("month"), _typed(tally.month, "gYearMonth")
+    if tally.with_concept:
+        yield s, _kg("withRelation"), PREDICATES[tally.with_relation]
+        yield s, _kg("withConcept"), entity_term(tally.with_concept)
+    yield s, _kg("paperCount"), _typed(tally.papers, "integer")
+
+
 def generate_triples(G: nx.MultiDiGraph) -> Iterator[Triple]:
     """Every triple of the graph once, in a deterministic order: sorted nodes, source pages,
-    concept schemes, then sorted edges."""
+    concept schemes, sorted edges, then the tallies (paper counts, see kg.tally)."""
     schemes: set[tuple[str, str]] = set()
     pages: dict[str, str] = {}
     for node in sorted(G.nodes):
@@ -246,6 +271,8 @@ def generate_triples(G: nx.MultiDiGraph) -> Iterator[Triple]:
     claimed: set[tuple[str, str]] = set()
     for u, v, key in sorted(G.edges(keys=True)):
         yield from _edge_triples(G, u, v, G.edges[u, v, key], claimed)
+    for tally in tallies(G):
+        yield from _tally_triples(tally)
 
 
 def generate_ntriples(G: nx.MultiDiGraph) -> Iterator[str]:

@@ -1,0 +1,74 @@
+"""Regenerate docs/queries.md: every named query, its question, its text and its first rows
+on the sample corpus.
+
+Usage (after ``make demo`` built ``exports/store``):
+    .venv/bin/python docs/make_queries_md.py [--store exports/store]
+
+Why a script: the answers in the docs must be what the queries return, so they are written
+by running them, never by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kg.fileio import atomic_open
+from kg.sparql import list_queries, open_store, run_query
+
+HEADER = """# Named SPARQL queries
+
+`kg query --list` lists them; `kg query NAME` runs one over `exports/store` (built by
+`kg build`). The files are `queries/NAME.rq`; the documented prefixes need no `PREFIX`
+lines with `kg query` (`kg:`, `kgid:`, `paper:`, `tech:`, `model:`, `hw:`, `metric:`,
+`dataset:`, `skos:`, `dcterms:`, `prov:`, `rdf:`, `rdfs:`, `xsd:`, `schema:`). Over HTTP
+(`kg serve`) declare them as usual.
+
+How they stay fast on a 100,000-paper graph (`docs/scaling.md` has the measurements):
+
+- Corpus-wide counts read the build's tallies (`kg:ConceptTally`, `kg:MonthlyTally`,
+  `kg:PairTally`, see `docs/ontology.md`) instead of joining every edge.
+- Selective questions start from the few papers they are about and look up each one's
+  edges with `LATERAL` (Oxigraph supports the SPARQL 1.2 draft keyword).
+- `ORDER BY ... LIMIT` ranks on numbers and dates inside a subquery; strings are only sorted
+  for the rows that are shown (Oxigraph compares strings by reading them from disk).
+
+The answers below are the first rows of `kg query NAME` on the sample corpus
+(`../shared/corpus/`, 319 papers), regenerated with:
+
+```sh
+make demo && .venv/bin/python docs/make_queries_md.py
+```
+"""
+
+SHOWN = 8
+
+
+def section(name: str, question: str, text: str, answer: str) -> str:
+    """One query's section: heading, question, query text, the first rows of its answer."""
+    lines = answer.rstrip("\n").splitlines()
+    body, footer = lines[:-1], lines[-1]  # the table, then "(N rows)"
+    if len(body) > SHOWN + 2:
+        body = [*body[:SHOWN + 2], f"… {footer}"]
+    else:
+        body = [*body, footer]
+    return (f"## `{name}`\n\n{question}\n\n```sparql\n{text.strip()}\n```\n\n"
+            "```\n" + "\n".join(line.rstrip() for line in body) + "\n```\n")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--store", default="exports/store")
+    ap.add_argument("--out", default=str(Path(__file__).with_name("queries.md")))
+    args = ap.parse_args()
+    store = open_store(args.store)
+    parts = [HEADER]
+    for named in list_queries():
+        parts.append(section(named.name, named.question, named.text,
+                             run_query(store, named.text, fmt="table")))
+    with atomic_open(args.out) as handle:
+        handle.write("\n".join(parts))
+
+
+if __name__ == "__main__":
+    main()

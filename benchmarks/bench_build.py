@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -84,6 +85,8 @@ def main() -> int:
     per_paper = {}
     for size in (int(s) for s in args.sizes.split(",")):
         folder = corpus(size, work)
+        # Cold builds: a previous run's findings cache would skip extraction entirely.
+        shutil.rmtree(work / f"build-{size}", ignore_errors=True)
         result = subprocess.run([sys.executable, "-c", CHILD, str(folder),
                                  str(work / f"build-{size}"), str(args.workers)],
                                 check=True, capture_output=True, text=True)

@@ -74,13 +74,13 @@ class FindingsCache:
                 found[key] = PaperFindings.from_dict(json.loads(record))
         return found
 
-    def put_many(self, items: Iterable[tuple[str, PaperFindings]]) -> None:
-        """Store findings; committed in one transaction."""
+    def put_many(self, items: Iterable[tuple[str, str]]) -> None:
+        """Store findings as (key, JSON line of the record, ``findings_line``); committed in
+        one transaction. Lines, not records: the build has serialized each record for
+        findings.jsonl already, and the cache keeps the same text."""
         with self.db:
             self.db.executemany(
-                "INSERT OR REPLACE INTO findings (key, record) VALUES (?, ?)",
-                ((key, json.dumps(f.to_dict(), sort_keys=True, ensure_ascii=False))
-                 for key, f in items))
+                "INSERT OR REPLACE INTO findings (key, record) VALUES (?, ?)", items)
 
     def close(self) -> None:
         self.db.close()

@@ -81,10 +81,24 @@ def iter_findings(papers: list[Paper], *, extractor: str = DEFAULT_EXTRACTOR,
                   ) -> Iterator[PaperFindings]:
     """The findings of each paper, in order, streamed: papers the cache holds are read from
     it, the others are extracted (in ``workers`` processes) and added to it in batches."""
+    for record, _ in iter_findings_lines(papers, extractor=extractor, workers=workers,
+                                         cache=cache, progress=progress, batch=batch,
+                                         executor=executor, scheduler=scheduler):
+        yield record
+
+
+def iter_findings_lines(papers: list[Paper], *, extractor: str = DEFAULT_EXTRACTOR,
+                        workers: int = 1, cache: FindingsCache | None = None,
+                        progress: Progress | None = None, batch: int = 1000,
+                        executor: str = "local", scheduler: str | None = None,
+                        ) -> Iterator[tuple[PaperFindings, str]]:
+    """``iter_findings`` with each record's ``findings_line``, serialized once for both
+    findings.jsonl and the cache."""
     run = {"extractor": extractor, "workers": workers, "executor": executor,
            "scheduler": scheduler}
     if cache is None:
-        yield from extract_papers(progress(papers) if progress else papers, **run)
+        for record in extract_papers(progress(papers) if progress else papers, **run):
+            yield record, findings_line(record)
         return
     keys = [paper_key(p, extractor) for p in papers]
     present = cache.present(keys)
@@ -93,14 +107,16 @@ def iter_findings(papers: list[Paper], *, extractor: str = DEFAULT_EXTRACTOR,
     for i in range(0, len(keys), batch):
         chunk = keys[i:i + batch]
         cached = cache.get_many([k for k in chunk if k in present])
-        new: list[tuple[str, PaperFindings]] = []
+        new: list[tuple[str, str]] = []
         for key in chunk:
             if key in cached:
-                yield cached[key]
+                record = cached[key]
+                yield record, findings_line(record)
             else:
                 record = next(fresh)
-                new.append((key, record))
-                yield record
+                line = findings_line(record)
+                new.append((key, line))
+                yield record, line
         cache.put_many(new)
 
 
@@ -180,13 +196,14 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     start = time.perf_counter()
     try:
         with atomic_open(out / "findings.jsonl") as handle:
-            def written(findings: Iterable[PaperFindings]) -> Iterator[PaperFindings]:
-                for record in findings:
-                    handle.write(findings_line(record))
+            def written(findings: Iterable[tuple[PaperFindings, str]],
+                        ) -> Iterator[PaperFindings]:
+                for record, line in findings:
+                    handle.write(line)
                     handle.write("\n")
                     yield record
 
-            G = build_graph(written(iter_findings(
+            G = build_graph(written(iter_findings_lines(
                 papers, extractor=extractor, workers=workers, cache=cache, progress=progress,
                 executor=executor, scheduler=scheduler)))
     finally:
@@ -196,21 +213,51 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     report = BuildReport(entries=entries, papers=len(papers), summary=graph_summary(G),
                          warnings=warnings, timings=timings)
     formats = list(formats)
-    # N-Triples first: the store then bulk-loads that file instead of serializing again.
-    ordered = sorted(formats, key=lambda f: (f != "ntriples", formats.index(f)))
-    for name in ordered:
-        start = time.perf_counter()
-        if name == "store" and "ntriples" in formats:
-            from kg.sparql import write_store
-
-            write_store(G, out / "store", ntriples=out / "graph.nt")
-            report.files.append(out / "store")
-        else:
-            report.files.append(write_export(G, name, out))
-        report.timings[f"write {name}"] = time.perf_counter() - start
+    files = _write_rdf_and_store(G, formats, out, report.timings)
+    for name in formats:
+        if name not in files:
+            start = time.perf_counter()
+            files[name] = write_export(G, name, out)
+            report.timings[f"write {name}"] = time.perf_counter() - start
+    report.files.extend(files[name] for name in formats)
     report.files.append(out / "findings.jsonl")
     summary = report.to_dict() | {"files": sorted(Path(f).name for f in report.files)}
     summary.pop("timings", None)  # keep summary.json identical across runs
     write_text(out / "summary.json", json.dumps(summary, indent=2, sort_keys=True) + "\n")
     report.files.append(out / "summary.json")
     return G, report
+
+
+_STREAMED = {"ntriples": "graph.nt", "turtle": "graph.ttl"}
+
+
+def _write_rdf_and_store(G: nx.MultiDiGraph, formats: list[str], out: Path,
+                         timings: dict[str, float]) -> dict[str, Path]:
+    """N-Triples, Turtle and the store in one pass over the triples (``write_rdf``), the
+    store loading on its own thread meanwhile; returns the files written by format."""
+    from kg.export.rdf import write_rdf
+    from kg.sparql import StoreWriter
+
+    streamed = {name: out / file for name, file in _STREAMED.items() if name in formats}
+    if not streamed and "store" not in formats:
+        return {}
+    start = time.perf_counter()
+    loader = StoreWriter(out / "store") if "store" in formats else None
+    try:
+        write_rdf(G, ntriples=streamed.get("ntriples"), turtle=streamed.get("turtle"),
+                  on_chunk=loader.feed if loader else None)
+    except BaseException:
+        if loader is not None:
+            loader.abort()
+        raise
+    # Stages overlap (the store loads while the files are written), so they are timed
+    # together; the store's own tail (last chunks, ontology, compaction) separately.
+    timings["write " + " + ".join([*streamed, *(["store"] if loader else [])])] = (
+        time.perf_counter() - start)
+    if loader is not None:
+        start = time.perf_counter()
+        loader.finish()
+        timings["finish store (load tail, compact)"] = time.perf_counter() - start
+        streamed["store"] = out / "store"
+    return streamed
+

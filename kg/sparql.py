@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import itertools
 import os
+import queue
 import re
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -26,7 +28,7 @@ import networkx as nx
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
 
-__all__ = ["NamedQuery", "list_queries", "open_store", "resolve_query", "run_query",
+__all__ = ["NamedQuery", "StoreWriter", "list_queries", "open_store", "resolve_query", "run_query",
            "write_store"]
 
 FORMATS = ("table", "json", "csv", "tsv")
@@ -41,49 +43,100 @@ def _pyoxigraph():
     return pyoxigraph
 
 
+class StoreWriter:
+    """Builds the store of ``directory`` from N-Triples chunks on a background thread, and
+    swaps it in whole on ``finish`` (a killed build leaves the previous store readable).
+
+    Why a thread: pyoxigraph's bulk loader releases the GIL, so the store loads on one core
+    while the exporter produces the next chunks (and the Turtle) on another. The queue is
+    bounded, so at most a few chunks wait in memory. One bulk load per ~100,000-line chunk
+    keeps the loader near 200 MB; one load of a whole large file held ~1 GB per million
+    triples.
+    """
+
+    QUEUED_CHUNKS = 4
+
+    def __init__(self, directory: str | Path) -> None:
+        self.ox = _pyoxigraph()
+        self.target = Path(directory)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", dir=self.target.parent))
+        self.store = self.ox.Store(str(self.tmp))
+        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=self.QUEUED_CHUNKS)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._load, name="kg-store-loader", daemon=True)
+        self.thread.start()
+
+    def _load(self) -> None:
+        while (chunk := self.queue.get()) is not None:
+            if self.error is None:  # after a failure, drain so that feed() never blocks
+                try:
+                    self.store.bulk_load(chunk, self.ox.RdfFormat.N_TRIPLES)
+                except BaseException as err:  # re-raised in the caller's thread
+                    self.error = err
+
+    def feed(self, chunk: bytes) -> None:
+        """Queue one chunk of complete N-Triples lines."""
+        self._raise()
+        self.queue.put(chunk)
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise QueryError(f"loading the SPARQL store failed: {self.error}") from self.error
+
+    def finish(self) -> None:
+        """Load the ontology, compact, and replace the old store by the new one."""
+        self.queue.put(None)
+        self.thread.join()
+        try:
+            self._raise()
+            ontology = resources.files("kg") / "schemas" / "kg.ttl"
+            self.store.bulk_load(ontology.read_bytes(), self.ox.RdfFormat.TURTLE)
+            self.store.flush()
+            # Compact the files the chunked loads wrote into one sorted run per index: every
+            # lookup then reads one file instead of many, which made selective queries 5-10x
+            # faster on a 100,000-paper store (docs/scaling.md).
+            self.store.optimize()
+            del self.store
+            old = self.target.with_name(f".{self.target.name}.old")
+            if self.target.exists():
+                os.replace(self.target, old)
+            os.replace(self.tmp, self.target)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def abort(self) -> None:
+        """Stop loading and remove the half-built store; the old one stays."""
+        self.error = self.error or QueryError("aborted")
+        self.queue.put(None)
+        self.thread.join()
+        self.store = None
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
 def write_store(G: nx.MultiDiGraph, directory: str | Path, *,
                 ntriples: str | Path | None = None) -> None:
     """Build the store of ``G`` (plus the ontology) in ``directory``, replacing any old one.
 
-    The store is built beside the target and swapped in by rename, so a killed build leaves
-    the previous store readable. ``ntriples`` names an N-Triples file of ``G`` already
-    written (``graph.nt``), which is loaded instead of serializing the graph again.
+    ``ntriples`` names an N-Triples file of ``G`` already written (``graph.nt``), which is
+    loaded instead of serializing the graph again. (``kg build`` instead feeds the store
+    while it writes the N-Triples: ``kg.export.rdf.write_rdf``.)
     """
-    from kg.export.rdf import generate_ntriples
+    from kg.export.rdf import write_rdf
 
-    ox = _pyoxigraph()
-    target = Path(directory)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    writer = StoreWriter(directory)
     try:
-        store = ox.Store(str(tmp))
-        # Stream the triples through a file: the bulk loader reads it without the whole
-        # graph ever being one string in memory.
-        lines = (open(ntriples, "rb") if ntriples is not None else
-                 (f"{line}\n".encode() for line in generate_ntriples(G)))
-        try:
-            # In chunks: one bulk load of a whole large graph holds ~1 GB per million
-            # triples in memory; 100,000-line chunks keep it near 200 MB at the same speed.
-            while chunk := list(itertools.islice(lines, LOAD_CHUNK)):
-                store.bulk_load(b"".join(chunk), ox.RdfFormat.N_TRIPLES)
-        finally:
-            if hasattr(lines, "close"):
-                lines.close()
-        ontology = resources.files("kg") / "schemas" / "kg.ttl"
-        store.bulk_load(ontology.read_bytes(), ox.RdfFormat.TURTLE)
-        store.flush()
-        # Compact the files the chunked loads wrote into one sorted run per index: every
-        # index lookup then reads one file instead of many, which made selective queries
-        # 5-10x faster on a 100,000-paper store (docs/scaling.md).
-        store.optimize()
-        del store
-        old = target.with_name(f".{target.name}.old")
-        if target.exists():
-            os.replace(target, old)
-        os.replace(tmp, target)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if ntriples is None:
+            write_rdf(G, on_chunk=writer.feed)
+        else:
+            with open(ntriples, "rb") as handle:
+                while chunk := list(itertools.islice(handle, LOAD_CHUNK)):
+                    writer.feed(b"".join(chunk))
+    except BaseException:
+        writer.abort()
+        raise
+    writer.finish()
 
 
 def open_store(directory: str | Path):

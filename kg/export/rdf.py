@@ -23,11 +23,12 @@ memory. JSON-LD goes through rdflib and suits graphs that fit in memory.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -46,6 +47,7 @@ __all__ = [
     "to_rdflib",
     "write_jsonld",
     "write_ntriples",
+    "write_rdf",
     "write_trig",
     "write_turtle",
 ]
@@ -283,7 +285,7 @@ def generate_ntriples(G: nx.MultiDiGraph) -> Iterator[str]:
 
 def write_ntriples(G: nx.MultiDiGraph, path: str | Path) -> None:
     """Write N-Triples atomically."""
-    write_lines(path, generate_ntriples(G))
+    write_rdf(G, ntriples=path)
 
 
 SHARD_LINES = 1_000_000
@@ -312,45 +314,122 @@ def write_ntriples_sharded(G: nx.MultiDiGraph, directory: str | Path, *,
 
 
 _LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
-_PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+_PREFIX_OF = {ns: prefix for prefix, ns in PREFIXES.items()}
+_COMPACT_CACHE: dict[str, str] = {}
 
 
-def _compact(term: str) -> str:
-    """ "<https://w3id.org/mlsys-kg/ontology#uses>" -> "kg:uses" where Turtle allows it."""
-    if term.startswith("<"):
-        iri = term[1:-1]
-        for prefix, ns in _PREFIX_ORDER:
-            if iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns):]):
-                return f"{prefix}:{iri[len(ns):]}"
-        return term
-    if term.endswith(">") and '"^^<' in term:
-        body, datatype = term.rsplit("^^", 1)
-        return f"{body}^^{_compact(datatype)}"
+def _compact_iri(term: str) -> str:
+    """ "<https://w3id.org/mlsys-kg/ontology#uses>" -> "kg:uses" where Turtle allows it.
+
+    Every namespace ends in "/" or "#" and a local name holds neither, so the only candidate
+    namespace is the IRI up to its last "/" or "#": one dict lookup, not a scan of prefixes.
+    """
+    iri = term[1:-1]
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    prefix = _PREFIX_OF.get(iri[:cut])
+    if prefix is not None and _LOCAL.fullmatch(iri[cut:]):
+        return f"{prefix}:{iri[cut:]}"
     return term
 
 
+def _compact(term: str) -> str:
+    """A term in Turtle: IRIs and literal datatypes with the kg prefixes where allowed."""
+    if term.startswith("<"):
+        return _compact_iri(term)
+    if term.endswith(">") and '"^^<' in term:
+        body, datatype = term.rsplit("^^", 1)
+        short = _COMPACT_CACHE.get(datatype)
+        if short is None:
+            short = _COMPACT_CACHE[datatype] = _compact_iri(datatype)
+        return f"{body}^^{short}"
+    return term
+
+
+class _TurtleFormatter:
+    """Turtle lines for a stream of triples: consecutive triples of a subject are grouped
+    (``s p o ; p o .``). Holds nothing but the current subject, so writing streams."""
+
+    def __init__(self) -> None:
+        self.current: str | None = None
+        self.predicates: dict[str, str] = {A: "a"}
+
+    @staticmethod
+    def header() -> list[str]:
+        return [f"@prefix {prefix}: <{ns}> ." for prefix, ns in PREFIXES.items()]
+
+    def add(self, s: str, p: str, o: str, out: list[str]) -> None:
+        if s != self.current:
+            if self.current is not None:
+                out.append("    .")
+            out.append("")
+            out.append(_compact(s))
+            self.current = s
+        predicate = self.predicates.get(p)
+        if predicate is None:
+            predicate = self.predicates[p] = _compact(p)
+        out.append(f"    {predicate} {_compact(o)} ;")
+
+    def close(self, out: list[str]) -> None:
+        if self.current is not None:
+            out.append("    .")
+
+
 def generate_turtle(G: nx.MultiDiGraph) -> Iterator[str]:
-    """Turtle lines: the prefixes, then the triples with consecutive ones of a subject
-    grouped (``s p o ; p o .``). Streams: nothing is held but the current subject."""
-    for prefix, ns in PREFIXES.items():
-        yield f"@prefix {prefix}: <{ns}> ."
-    current = None
+    """Turtle lines: the prefixes, then the triples of ``generate_triples`` grouped by
+    subject."""
+    formatter = _TurtleFormatter()
+    yield from formatter.header()
+    out: list[str] = []
     for s, p, o in generate_triples(G):
-        if s != current:
-            if current is not None:
-                yield "    ."
-            yield ""
-            yield _compact(s)
-            current = s
-        predicate = "a" if p == A else _compact(p)
-        yield f"    {predicate} {_compact(o)} ;"
-    if current is not None:
-        yield "    ."
+        formatter.add(s, p, o, out)
+        yield from out
+        out.clear()
+    formatter.close(out)
+    yield from out
 
 
 def write_turtle(G: nx.MultiDiGraph, path: str | Path) -> None:
     """Write Turtle atomically (see ``generate_turtle``)."""
-    write_lines(path, generate_turtle(G))
+    write_rdf(G, turtle=path)
+
+
+CHUNK_TRIPLES = 100_000
+
+
+def write_rdf(G: nx.MultiDiGraph, *, ntriples: str | Path | None = None,
+              turtle: str | Path | None = None,
+              on_chunk: Callable[[bytes], None] | None = None) -> None:
+    """Write N-Triples and/or Turtle atomically in one pass over the triples, and hand each
+    chunk of N-Triples (``CHUNK_TRIPLES`` lines, UTF-8) to ``on_chunk`` as it is written.
+
+    Why one pass: producing the triples is most of the cost of either format, and a store
+    loader fed from ``on_chunk`` (``kg.sparql.StoreWriter``, which loads on another thread)
+    works while this thread writes, instead of re-reading graph.nt afterwards.
+    """
+    triples = generate_triples(G)
+    formatter = _TurtleFormatter()
+    with contextlib.ExitStack() as stack:
+        nt = stack.enter_context(atomic_open(ntriples)) if ntriples is not None else None
+        ttl = stack.enter_context(atomic_open(turtle)) if turtle is not None else None
+        if ttl is not None:
+            ttl.write("\n".join(formatter.header()) + "\n")
+        while batch := list(itertools.islice(triples, CHUNK_TRIPLES)):
+            if nt is not None or on_chunk is not None:
+                text = "".join([f"{s} {p} {o} .\n" for s, p, o in batch])
+                if nt is not None:
+                    nt.write(text)
+                if on_chunk is not None:
+                    on_chunk(text.encode("utf-8"))
+            if ttl is not None:
+                out: list[str] = []
+                for s, p, o in batch:
+                    formatter.add(s, p, o, out)
+                ttl.write("\n".join(out) + "\n")
+        if ttl is not None:
+            out = []
+            formatter.close(out)
+            if out:
+                ttl.write("\n".join(out) + "\n")
 
 
 def to_rdflib(G: nx.MultiDiGraph):

@@ -54,7 +54,7 @@ class StoreWriter:
     triples.
     """
 
-    QUEUED_CHUNKS = 4
+    QUEUED_CHUNKS = 2
 
     def __init__(self, directory: str | Path) -> None:
         self.ox = _pyoxigraph()

@@ -108,3 +108,17 @@ def test_sparql_store_holds_the_same_triples_on_every_build(page: Path, tmp_path
                         "FILTER(!isBlank(?s) && !isBlank(?o)) }")  # the ontology has bnodes
         dumps.append(sorted(out.splitlines()))
     assert dumps[0] == dumps[1] and len(dumps[0]) > 100
+
+
+def test_sparql_store_writer_failure_keeps_the_old_store(store_dir: Path) -> None:
+    """A chunk the loader rejects fails the build loudly; the previous store stays whole
+    and no half-built store is left beside it."""
+    from kg.sparql import StoreWriter
+
+    writer = StoreWriter(store_dir)
+    writer.feed(b"<http://a> <http://b> <http://c> .\n")
+    writer.feed(b"this is not N-Triples\n")
+    with pytest.raises(QueryError, match="loading the SPARQL store failed"):
+        writer.finish()
+    assert run_query(open_store(store_dir), COUNT, fmt="csv").splitlines()[1] == "2"
+    assert not any(p.name.startswith(".store") for p in store_dir.parent.iterdir())

@@ -271,8 +271,12 @@ def generate_triples(G: nx.MultiDiGraph) -> Iterator[Triple]:
         yield scheme, A, SCHEME
         yield scheme, PREF, nt_literal(kind)
     claimed: set[tuple[str, str]] = set()
-    for u, v, key in sorted(G.edges(keys=True)):
-        yield from _edge_triples(G, u, v, G.edges[u, v, key], claimed)
+    # Sorted (u, v, key) order, one node at a time: no list of every edge in memory.
+    for u in sorted(G.adj):
+        neighbours = G.adj[u]
+        for v in sorted(neighbours):
+            for key in sorted(neighbours[v]):
+                yield from _edge_triples(G, u, v, neighbours[v][key], claimed)
     for tally in tallies(G):
         yield from _tally_triples(tally)
 

@@ -63,15 +63,15 @@ class FindingsCache:
                 f"SELECT key FROM findings WHERE key IN ({marks})", chunk))
         return found
 
-    def get_many(self, keys: list[str]) -> dict[str, PaperFindings]:
-        """The cached findings among ``keys``."""
-        found: dict[str, PaperFindings] = {}
+    def get_many(self, keys: list[str]) -> dict[str, tuple[PaperFindings, str]]:
+        """The cached findings among ``keys``, each with the JSON line it is stored as."""
+        found: dict[str, tuple[PaperFindings, str]] = {}
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             marks = ",".join("?" * len(chunk))
             for key, record in self.db.execute(
                     f"SELECT key, record FROM findings WHERE key IN ({marks})", chunk):
-                found[key] = PaperFindings.from_dict(json.loads(record))
+                found[key] = (PaperFindings.from_dict(json.loads(record)), record)
         return found
 
     def put_many(self, items: Iterable[tuple[str, str]]) -> None:

@@ -110,8 +110,7 @@ def iter_findings_lines(papers: list[Paper], *, extractor: str = DEFAULT_EXTRACT
         new: list[tuple[str, str]] = []
         for key in chunk:
             if key in cached:
-                record = cached[key]
-                yield record, findings_line(record)
+                yield cached[key]
             else:
                 record = next(fresh)
                 line = findings_line(record)

@@ -12,7 +12,6 @@ Not supported: updates (the store is rebuilt by ``kg build``), and RDF-star.
 
 from __future__ import annotations
 
-import itertools
 import os
 import queue
 import re
@@ -32,7 +31,6 @@ __all__ = ["NamedQuery", "StoreWriter", "list_queries", "open_store", "resolve_q
            "write_store"]
 
 FORMATS = ("table", "json", "csv", "tsv")
-LOAD_CHUNK = 100_000
 
 
 def _pyoxigraph():
@@ -115,24 +113,17 @@ class StoreWriter:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def write_store(G: nx.MultiDiGraph, directory: str | Path, *,
-                ntriples: str | Path | None = None) -> None:
+def write_store(G: nx.MultiDiGraph, directory: str | Path) -> None:
     """Build the store of ``G`` (plus the ontology) in ``directory``, replacing any old one.
 
-    ``ntriples`` names an N-Triples file of ``G`` already written (``graph.nt``), which is
-    loaded instead of serializing the graph again. (``kg build`` instead feeds the store
-    while it writes the N-Triples: ``kg.export.rdf.write_rdf``.)
+    (``kg build`` feeds its ``StoreWriter`` while it writes the N-Triples and Turtle instead:
+    see ``kg.pipeline``.)
     """
     from kg.export.rdf import write_rdf
 
     writer = StoreWriter(directory)
     try:
-        if ntriples is None:
-            write_rdf(G, on_chunk=writer.feed)
-        else:
-            with open(ntriples, "rb") as handle:
-                while chunk := list(itertools.islice(handle, LOAD_CHUNK)):
-                    writer.feed(b"".join(chunk))
+        write_rdf(G, on_chunk=writer.feed)
     except BaseException:
         writer.abort()
         raise

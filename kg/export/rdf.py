@@ -41,7 +41,6 @@ __all__ = [
     "generate_ntriples",
     "generate_trig",
     "generate_triples",
-    "generate_turtle",
     "node_iri",
     "nt_literal",
     "to_rdflib",
@@ -226,16 +225,21 @@ def _edge_triples(G: nx.MultiDiGraph, u: str, v: str, data: dict,
                     yield st, _kg(term), nt_literal(values[key])
 
 
+def _local_name(predicate: str) -> str:
+    """ "<https://w3id.org/mlsys-kg/ontology#evaluatedOn>" -> "evaluatedOn"."""
+    return predicate[1:-1].rsplit("#", 1)[1]
+
+
 def _tally_triples(tally: Tally) -> Iterator[Triple]:
     """A ``kg:ConceptTally``, ``kg:MonthlyTally`` or ``kg:PairTally`` (see kg.tally)."""
     relation = PREDICATES[tally.relation]
-    path = f"{ID_NS}tally/{relation[1:-1].rsplit('#', 1)[1]}/{tally.concept}"
+    path = f"{ID_NS}tally/{_local_name(relation)}/{tally.concept}"
     if tally.month:
         kind, path = "MonthlyTally", f"{path}/{tally.month}"
     elif tally.with_concept:
-        with_relation = PREDICATES[tally.with_relation]
         kind = "PairTally"
-        path = f"{path}/{with_relation[1:-1].rsplit('#', 1)[1]}/{tally.with_concept}"
+        path = (f"{path}/{_local_name(PREDICATES[tally.with_relation])}/"
+                f"{tally.with_concept}")
     else:
         kind = "ConceptTally"
     s = _iri(path)
@@ -378,22 +382,9 @@ class _TurtleFormatter:
             out.append("    .")
 
 
-def generate_turtle(G: nx.MultiDiGraph) -> Iterator[str]:
-    """Turtle lines: the prefixes, then the triples of ``generate_triples`` grouped by
-    subject."""
-    formatter = _TurtleFormatter()
-    yield from formatter.header()
-    out: list[str] = []
-    for s, p, o in generate_triples(G):
-        formatter.add(s, p, o, out)
-        yield from out
-        out.clear()
-    formatter.close(out)
-    yield from out
-
-
 def write_turtle(G: nx.MultiDiGraph, path: str | Path) -> None:
-    """Write Turtle atomically (see ``generate_turtle``)."""
+    """Write Turtle atomically: the prefixes, then the triples of ``generate_triples`` with
+    consecutive ones of a subject grouped (see ``write_rdf``)."""
     write_rdf(G, turtle=path)
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from kg.pipeline import build
 corpus, out, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 start = time.perf_counter()
-_, report = build(sorted(Path(corpus).glob("*.txt")), out, formats=["ntriples", "turtle", "store"],
+report = build(sorted(Path(corpus).glob("*.txt")), out, formats=["ntriples", "turtle", "store"],
                   workers=workers)
 total = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

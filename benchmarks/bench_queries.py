@@ -41,7 +41,7 @@ def main() -> int:
     store_dir = out / "store"
     if not store_dir.exists():
         start = time.perf_counter()
-        _, report = build(sorted(corpus.glob("*.txt")), out, formats=["ntriples", "store"])
+        report = build(sorted(corpus.glob("*.txt")), out, formats=["ntriples", "store"])
         print(f"built {report.papers} papers in {time.perf_counter() - start:.1f} s: "
               f"{report.summary}")
     store = open_store(store_dir)

@@ -18,7 +18,9 @@ types (``outperforms`` edges are keyed per claiming paper); edge attributes are 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -28,7 +30,7 @@ from kg.model import Entity, PaperFindings
 from kg.normalize import norm_key
 from kg.vocab import Vocabulary, is_acronym, load_vocabulary
 
-__all__ = ["build_graph", "graph_summary"]
+__all__ = ["EdgeEvidence", "GraphBuilder", "PaperBlock", "build_graph", "graph_summary"]
 
 
 class EdgeEvidence(NamedTuple):
@@ -75,6 +77,180 @@ def _name_keys(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(key for n in names if not is_acronym(n) and (key := norm_key(n)))
 
 
+Edge = tuple[str, str, str, dict]
+
+
+@dataclass
+class PaperBlock:
+    """One paper's share of the graph: its node attributes and every edge it claims, sorted
+    by (source, target, key). Every edge but ``broader`` belongs to exactly one paper (the one
+    whose text states it; ``outperforms`` edges are keyed per claiming paper), so a block is
+    complete once its paper is merged and can be exported straight away."""
+
+    id: str
+    data: dict
+    edges: list[Edge]
+
+
+class GraphBuilder:
+    """Merges per-paper findings one paper at a time (entity resolution, aliases, paper
+    counts) and hands back each paper's ``PaperBlock`` as it goes.
+
+    Why a streaming builder: at 10^5 papers the whole ``nx.MultiDiGraph`` holds ~10^6 edges
+    and most of a build's memory. The streamed exports (N-Triples, Turtle, the store) write
+    each block at once and need only what papers share, which this keeps: entity nodes,
+    ``broader`` edges, source pages, and each paper's related concepts for the tallies (a few
+    bytes per edge). ``graph``, when given, receives every block too, for the exports that
+    read the whole graph (``build_graph``).
+    """
+
+    def __init__(self, vocab: Vocabulary | None = None, *,
+                 graph: nx.MultiDiGraph | None = None) -> None:
+        self.vocab = vocab or load_vocabulary()
+        self.graph = graph
+        self.index = _EntityIndex()
+        self.entities: dict[str, dict] = {}  # id -> node attributes, first seen first
+        self.broader: dict[tuple[str, str], None] = {}  # ordered set of (narrower, broader)
+        self.pages: dict[str, str] = {}  # source path -> page date, first listing wins
+        self.papers = 0
+        self.edge_counts: dict[str, int] = {}
+        # Per paper: (month, codes of its (relation, concept) pairs), read by kg.tally.
+        self.related: list[tuple[str, array]] = []
+        self._codes: dict[tuple[str, str], int] = {}
+        self._known: dict[str, set[str]] = {}  # entity id -> folded label and aliases
+        self._finished = False
+
+    def add(self, record: PaperFindings) -> PaperBlock:
+        """Merge one paper's findings; returns its block (also added to ``graph``)."""
+        paper = record.paper
+        data = {"kind": "Paper", "label": paper.title, "title": paper.title,
+                "abstract": paper.abstract, "published": paper.published,
+                "author_count": paper.author_count, "upvotes": paper.upvotes,
+                "organization": paper.organization, "arxiv_id": paper.arxiv_id,
+                "authors": list(paper.authors), "categories": list(paper.categories),
+                "doi": paper.doi, "updated": paper.updated,
+                "sources": [s.to_dict() for s in paper.sources]}
+        for source in paper.sources:
+            self.pages.setdefault(source.path, source.page)
+        self.papers += 1
+        ids: dict[str, str] = {paper.id: paper.id}
+        for entity in record.entities:
+            ids[entity.id] = self._merge_entity(entity)
+        edges = self._edges(paper.id, record, ids)
+        month = sys.intern(str(paper.published or "")[:7])
+        self.related.append((month, array("I", sorted({
+            self._code(d["relation"], v) for u, v, _, d in edges if u == paper.id}))))
+        if self.graph is not None:
+            self.graph.add_node(paper.id, **data)
+            for u, v, key, attrs in edges:
+                self.graph.add_edge(u, v, key=key, **attrs)
+        return PaperBlock(paper.id, data, edges)
+
+    def _code(self, relation: str, concept: str) -> int:
+        return self._codes.setdefault((relation, concept), len(self._codes))
+
+    def _merge_entity(self, entity: Entity) -> str:
+        canonical = self.index.resolve(entity)
+        node = self.entities.get(canonical)
+        if node is None:
+            concept = self.vocab.concepts.get(canonical)
+            node = self._new_node(canonical, entity.type,
+                                  concept.label if concept else entity.label,
+                                  canonical if concept else None)
+        known = self._known[canonical]
+        for alias in (entity.label, *entity.aliases):
+            key = norm_key(alias)
+            if key not in known:
+                node["aliases"].append(alias)
+                known.add(key)
+        node["papers"] += 1
+        if not entity.concept:
+            for parent in entity.broader:  # a new name's head concept ("... accuracy")
+                if parent in self.vocab.concepts and parent != canonical:
+                    self._ensure_concept(parent)
+                    self.broader[(canonical, parent)] = None
+        return canonical
+
+    def _new_node(self, node_id: str, kind: str, label: str, concept: str | None) -> dict:
+        node = self.entities[node_id] = {"kind": kind, "label": label, "aliases": [],
+                                         "concept": concept, "papers": 0}
+        self._known[node_id] = {norm_key(label)}
+        return node
+
+    def _ensure_concept(self, concept_id: str) -> None:
+        if concept_id not in self.entities:
+            concept = self.vocab.concepts[concept_id]
+            self._new_node(concept_id, concept.type, concept.label, concept_id)
+
+    def _edges(self, paper_id: str, record: PaperFindings, ids: dict[str, str]) -> list[Edge]:
+        # One string per sentence: a sentence often supports several edges, and at 10^5
+        # papers the evidence sentences are most of the graph's memory.
+        sentences: dict[str, str] = {}
+        edges: dict[tuple[str, str, str], dict] = {}
+        for relation in record.relations:
+            source, target = ids.get(relation.source), ids.get(relation.target)
+            if source is None or target is None:
+                continue
+            key = (relation.type if relation.type != "outperforms"
+                   else f"outperforms|{paper_id}")
+            ev = relation.evidence
+            evidence = EdgeEvidence(paper_id, sentences.setdefault(ev.sentence, ev.sentence),
+                                    ev.start, ev.end, sys.intern(ev.rule))
+            attrs = edges.get((source, target, key))
+            if attrs is not None:
+                attrs["evidence"].append(evidence)
+                continue
+            attrs = {"relation": relation.type, "evidence": [evidence]}
+            if relation.type == "outperforms":
+                attrs["paper"] = paper_id
+                attrs["metric"] = ids.get(relation.metric) if relation.metric else None
+                attrs["values"] = dict(relation.values)
+            edges[(source, target, key)] = attrs
+            self.edge_counts[relation.type] = self.edge_counts.get(relation.type, 0) + 1
+        return [(u, v, k, edges[(u, v, k)]) for u, v, k in sorted(edges)]
+
+    def finish(self) -> None:
+        """Add the hierarchy: every concept brings its broader concepts along (H100 -> Hopper
+        GPU -> GPU). Call once, after the last ``add``."""
+        if self._finished:
+            return
+        self._finished = True
+        todo = [n for n, d in self.entities.items() if d["concept"]]
+        while todo:
+            node = todo.pop()
+            for parent in self.vocab.concepts[node].broader:
+                if parent not in self.entities:
+                    self._ensure_concept(parent)
+                    todo.append(parent)
+                self.broader[(node, parent)] = None
+        if self.broader:
+            self.edge_counts["broader"] = len(self.broader)
+        self._known.clear()
+        if self.graph is not None:
+            for node, attrs in self.entities.items():
+                self.graph.add_node(node, **attrs)
+            for u, v in self.broader:
+                self.graph.add_edge(u, v, key="broader", relation="broader", evidence=[])
+
+    def related_concepts(self) -> Iterator[tuple[str, dict[str, set[str]]]]:
+        """Per paper, in order: (month, relation -> the concepts it relates the paper to)."""
+        decode = list(self._codes)
+        for month, codes in self.related:
+            out: dict[str, set[str]] = {}
+            for code in codes:
+                relation, concept = decode[code]
+                out.setdefault(relation, set()).add(concept)
+            yield month, out
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """``graph_summary`` of what was built (call after ``finish``)."""
+        nodes: dict[str, int] = {"Paper": self.papers} if self.papers else {}
+        for data in self.entities.values():
+            nodes[data["kind"]] = nodes.get(data["kind"], 0) + 1
+        return {"nodes": dict(sorted(nodes.items())),
+                "edges": dict(sorted(self.edge_counts.items()))}
+
+
 def build_graph(findings: Iterable[PaperFindings], *,
                 vocab: Vocabulary | None = None) -> nx.MultiDiGraph:
     """Build the knowledge graph from per-paper findings.
@@ -89,83 +265,14 @@ def build_graph(findings: Iterable[PaperFindings], *,
     Returns
     -------
     networkx.MultiDiGraph
+        Paper nodes in the order given (``kg.export.rdf`` writes them in that order).
     """
-    vocab = vocab or load_vocabulary()
-    G = nx.MultiDiGraph()
-    index = _EntityIndex()
+    builder = GraphBuilder(vocab, graph=nx.MultiDiGraph())
     for record in findings:
-        paper = record.paper
-        G.add_node(paper.id, kind="Paper", label=paper.title, title=paper.title,
-                   abstract=paper.abstract, published=paper.published,
-                   author_count=paper.author_count, upvotes=paper.upvotes,
-                   organization=paper.organization, arxiv_id=paper.arxiv_id,
-                   authors=list(paper.authors), categories=list(paper.categories),
-                   doi=paper.doi, updated=paper.updated,
-                   sources=[s.to_dict() for s in paper.sources])
-        ids: dict[str, str] = {paper.id: paper.id}
-        # One string per sentence: a sentence often supports several edges, and at 10^5
-        # papers the evidence sentences are most of the graph's memory.
-        sentences: dict[str, str] = {}
-        for entity in record.entities:
-            canonical = index.resolve(entity)
-            ids[entity.id] = canonical
-            if canonical not in G:
-                concept = vocab.concepts.get(canonical)
-                label = concept.label if concept else entity.label
-                G.add_node(canonical, kind=entity.type, label=label, aliases=[],
-                           concept=canonical if concept else None, papers=0)
-            node = G.nodes[canonical]
-            known = {norm_key(node["label"]), *(norm_key(a) for a in node["aliases"])}
-            for alias in (entity.label, *entity.aliases):
-                if norm_key(alias) not in known:
-                    node["aliases"].append(alias)
-                    known.add(norm_key(alias))
-            node["papers"] += 1
-            if not entity.concept:
-                for parent in entity.broader:  # a new name's head concept ("... accuracy")
-                    if parent in vocab.concepts and parent != canonical:
-                        _ensure_concept(G, vocab, parent)
-                        if not G.has_edge(canonical, parent, "broader"):
-                            G.add_edge(canonical, parent, key="broader", relation="broader",
-                                       evidence=[])
-        for relation in record.relations:
-            source, target = ids.get(relation.source), ids.get(relation.target)
-            if source is None or target is None:
-                continue
-            key = relation.type if relation.type != "outperforms" else f"outperforms|{paper.id}"
-            ev = relation.evidence
-            evidence = EdgeEvidence(paper.id, sentences.setdefault(ev.sentence, ev.sentence),
-                                    ev.start, ev.end, sys.intern(ev.rule))
-            if G.has_edge(source, target, key):
-                G.edges[source, target, key]["evidence"].append(evidence)
-                continue
-            attrs = {"relation": relation.type, "evidence": [evidence]}
-            if relation.type == "outperforms":
-                attrs["paper"] = paper.id
-                attrs["metric"] = ids.get(relation.metric) if relation.metric else None
-                attrs["values"] = dict(relation.values)
-            G.add_edge(source, target, key=key, **attrs)
-    _add_hierarchy(G, vocab)
-    return G
-
-
-def _ensure_concept(G: nx.MultiDiGraph, vocab: Vocabulary, concept_id: str) -> None:
-    if concept_id not in G:
-        concept = vocab.concepts[concept_id]
-        G.add_node(concept_id, kind=concept.type, label=concept.label, aliases=[],
-                   concept=concept_id, papers=0)
-
-
-def _add_hierarchy(G: nx.MultiDiGraph, vocab: Vocabulary) -> None:
-    todo = [n for n, d in G.nodes(data=True) if d.get("concept")]
-    while todo:
-        node = todo.pop()
-        for parent in vocab.concepts[node].broader:
-            if parent not in G:
-                _ensure_concept(G, vocab, parent)
-                todo.append(parent)
-            if not G.has_edge(node, parent, "broader"):
-                G.add_edge(node, parent, key="broader", relation="broader", evidence=[])
+        builder.add(record)
+    builder.finish()
+    assert builder.graph is not None
+    return builder.graph
 
 
 def graph_summary(G: nx.MultiDiGraph) -> dict[str, dict[str, int]]:

@@ -116,7 +116,7 @@ def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
 
     files = _inputs(paths)
     with _errors():
-        _, report = run_build(files, output, formats=[f for f in formats.split(",") if f],
+        report = run_build(files, output, formats=[f for f in formats.split(",") if f],
                               progress=_progress, source=source, columns=_columns(columns),
                               workers=workers or os.cpu_count() or 1, update=update,
                               use_cache=not no_cache, executor=executor,

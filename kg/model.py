@@ -6,6 +6,7 @@ JSONL contract (``kg extract``), the cache of a build and the tests. No I/O and 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -243,6 +244,10 @@ class PaperFindings:
             "relations": [r.to_dict() for r in self.relations],
             "paper": self.paper.to_dict(),
         }
+
+    def to_line(self) -> str:
+        """One line of the ``kg extract`` contract: ``to_dict`` as compact, key-sorted JSON."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PaperFindings:

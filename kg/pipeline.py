@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import time
@@ -14,10 +15,11 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.build import build_graph, graph_summary
+from kg.build import GraphBuilder, build_graph
 from kg.cache import FindingsCache, paper_key
 from kg.export import DEFAULT_FORMATS, write_export
-from kg.extract import DEFAULT_EXTRACTOR, extract_papers
+from kg.export.rdf import stream_triples
+from kg.extract import DEFAULT_EXTRACTOR, extract_lines
 from kg.fileio import atomic_open, write_lines, write_text
 from kg.model import Paper, PaperFindings
 from kg.readers import merge_papers, read_source
@@ -97,13 +99,12 @@ def iter_findings_lines(papers: list[Paper], *, extractor: str = DEFAULT_EXTRACT
     run = {"extractor": extractor, "workers": workers, "executor": executor,
            "scheduler": scheduler}
     if cache is None:
-        for record in extract_papers(progress(papers) if progress else papers, **run):
-            yield record, findings_line(record)
+        yield from extract_lines(progress(papers) if progress else papers, **run)
         return
     keys = [paper_key(p, extractor) for p in papers]
     present = cache.present(keys)
     missing = [p for p, k in zip(papers, keys, strict=True) if k not in present]
-    fresh = extract_papers(progress(missing) if progress else missing, **run)
+    fresh = extract_lines(progress(missing) if progress else missing, **run)
     for i in range(0, len(keys), batch):
         chunk = keys[i:i + batch]
         cached = cache.get_many([k for k in chunk if k in present])
@@ -112,8 +113,7 @@ def iter_findings_lines(papers: list[Paper], *, extractor: str = DEFAULT_EXTRACT
             if key in cached:
                 yield cached[key]
             else:
-                record = next(fresh)
-                line = findings_line(record)
+                record, line = next(fresh)
                 new.append((key, line))
                 yield record, line
         cache.put_many(new)
@@ -132,7 +132,7 @@ def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None =
 
 def findings_line(record: PaperFindings) -> str:
     """One line of the ``kg extract`` contract (see ../shared/eval/README.md)."""
-    return json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True)
+    return record.to_line()
 
 
 def write_findings_jsonl(findings: Iterable[PaperFindings], path: str | Path) -> None:
@@ -171,7 +171,7 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
           progress: Progress | None = None, source: str | None = None,
           columns: dict[str, str] | None = None, workers: int = 1,
           update: bool = False, use_cache: bool = True, executor: str = "local",
-          scheduler: str | None = None) -> tuple[nx.MultiDiGraph, BuildReport]:
+          scheduler: str | None = None) -> BuildReport:
     """Build the graph of ``paths`` and write every format into ``output``.
 
     Also writes ``findings.jsonl`` (the per-paper extraction) and ``summary.json``. Findings
@@ -179,84 +179,123 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     changed papers are extracted. With ``update``, the papers of the previous build in
     ``output`` are kept and ``paths`` adds to them; the result is identical to a full build
     of all the inputs.
+
+    One pass: each paper's findings go to findings.jsonl, are merged into the graph and
+    written to the streamed formats (N-Triples, Turtle, shards, the store) as they arrive,
+    so those formats never need the whole graph in memory. It is held only when a format
+    that reads it (HTML, JSON-LD, the property-graph files) is asked for.
     """
     out = Path(output)
     warnings: list[str] = []
-    timings: dict[str, float] = {}
+    clock = _Clock()
     previous = [f.paper for f in read_findings_jsonl(out / "findings.jsonl")] if update and (
         out / "findings.jsonl").is_file() else []
-    start = time.perf_counter()
-    entries, papers = read_merged(paths, warnings=warnings, source=source, columns=columns,
-                                  previous=previous)
-    timings["read"] = time.perf_counter() - start
+    with clock("read"):
+        entries, papers = read_merged(paths, warnings=warnings, source=source,
+                                      columns=columns, previous=previous)
+        # In id order: the output does not depend on the order of the inputs, so an update
+        # equals a full rebuild.
+        papers.sort(key=lambda p: p.id)
+    formats = list(formats)
+    needs_graph = any(name not in STREAMED_FORMATS for name in formats)
+    builder = GraphBuilder(graph=nx.MultiDiGraph() if needs_graph else None)
     cache = FindingsCache(out / "cache.sqlite") if use_cache else None
-    # Findings stream from extraction into findings.jsonl and the graph at once; the whole
-    # list is never held in memory.
-    start = time.perf_counter()
     try:
         with atomic_open(out / "findings.jsonl") as handle:
-            def written(findings: Iterable[tuple[PaperFindings, str]],
+            def written(findings: Iterator[tuple[PaperFindings, str]],
                         ) -> Iterator[PaperFindings]:
-                for record, line in findings:
+                while True:
+                    with clock("extract (waiting for workers)"):
+                        item = next(findings, None)
+                    if item is None:
+                        return
+                    record, line = item
                     handle.write(line)
                     handle.write("\n")
                     yield record
 
-            G = build_graph(written(iter_findings_lines(
+            records = written(iter_findings_lines(
                 papers, extractor=extractor, workers=workers, cache=cache, progress=progress,
-                executor=executor, scheduler=scheduler)))
+                executor=executor, scheduler=scheduler))
+            if STREAMED_FORMATS.intersection(formats):
+                files = _write_streamed(stream_triples(records, builder), formats, out, clock)
+            else:
+                with clock("merge"):
+                    for record in records:
+                        builder.add(record)
+                    builder.finish()
+                files = {}
     finally:
         if cache is not None:
             cache.close()
-    timings["extract + merge"] = time.perf_counter() - start
-    report = BuildReport(entries=entries, papers=len(papers), summary=graph_summary(G),
-                         warnings=warnings, timings=timings)
-    formats = list(formats)
-    files = _write_rdf_and_store(G, formats, out, report.timings)
-    for name in formats:
-        if name not in files:
-            start = time.perf_counter()
-            files[name] = write_export(G, name, out)
-            report.timings[f"write {name}"] = time.perf_counter() - start
+    report = BuildReport(entries=entries, papers=len(papers), summary=builder.summary(),
+                         warnings=warnings, timings=clock.timings)
+    if needs_graph:
+        assert builder.graph is not None
+        for name in formats:
+            if name not in files:
+                with clock(f"write {name}"):
+                    files[name] = write_export(builder.graph, name, out)
     report.files.extend(files[name] for name in formats)
     report.files.append(out / "findings.jsonl")
     summary = report.to_dict() | {"files": sorted(Path(f).name for f in report.files)}
     summary.pop("timings", None)  # keep summary.json identical across runs
     write_text(out / "summary.json", json.dumps(summary, indent=2, sort_keys=True) + "\n")
     report.files.append(out / "summary.json")
-    return G, report
+    return report
 
 
-_STREAMED = {"ntriples": "graph.nt", "turtle": "graph.ttl"}
+class _Clock:
+    """Seconds spent per stage, summed over every time the stage is entered, a nested
+    stage's time counted for it and not for the stage around it. Extraction, merging and
+    writing interleave paper by paper (workers extract meanwhile), so each stage is timed
+    where the main thread spends it."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._nested: list[float] = []  # per open stage: seconds spent in nested stages
+
+    @contextlib.contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        self._nested.append(0.0)
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - start
+            own = elapsed - self._nested.pop()
+            if self._nested:
+                self._nested[-1] += elapsed
+            self.timings[stage] = self.timings.get(stage, 0.0) + own
 
 
-def _write_rdf_and_store(G: nx.MultiDiGraph, formats: list[str], out: Path,
-                         timings: dict[str, float]) -> dict[str, Path]:
-    """N-Triples, Turtle and the store in one pass over the triples (``write_rdf``), the
-    store loading on its own thread meanwhile; returns the files written by format."""
-    from kg.export.rdf import write_rdf
+_STREAMED = {"ntriples": "graph.nt", "turtle": "graph.ttl", "ntriples-shards": "nt-shards"}
+STREAMED_FORMATS = frozenset([*_STREAMED, "store"])
+
+
+def _write_streamed(triples: Iterator, formats: list[str], out: Path,
+                    clock: _Clock) -> dict[str, Path]:
+    """Consume ``triples`` (``stream_triples``, which merges the papers as it goes) into the
+    streamed formats asked for: N-Triples, Turtle and shards in one pass, the store loading
+    on its own thread meanwhile. Returns the paths written by format."""
+    from kg.export.rdf import write_triples
     from kg.sparql import StoreWriter
 
     streamed = {name: out / file for name, file in _STREAMED.items() if name in formats}
-    if not streamed and "store" not in formats:
-        return {}
-    start = time.perf_counter()
     loader = StoreWriter(out / "store") if "store" in formats else None
     try:
-        write_rdf(G, ntriples=streamed.get("ntriples"), turtle=streamed.get("turtle"),
-                  on_chunk=loader.feed if loader else None)
+        # Everything not spent waiting for workers is merging and writing; the store's own
+        # tail (last chunks, ontology, compaction) is timed separately.
+        with clock("merge + write " + " + ".join([*streamed, *(["store"] if loader else [])])):
+            write_triples(triples, ntriples=streamed.get("ntriples"),
+                          turtle=streamed.get("turtle"), shards=streamed.get("ntriples-shards"),
+                          on_chunk=loader.feed if loader else None)
     except BaseException:
         if loader is not None:
             loader.abort()
         raise
-    # Stages overlap (the store loads while the files are written), so they are timed
-    # together; the store's own tail (last chunks, ontology, compaction) separately.
-    timings["write " + " + ".join([*streamed, *(["store"] if loader else [])])] = (
-        time.perf_counter() - start)
     if loader is not None:
-        start = time.perf_counter()
-        loader.finish()
-        timings["finish store (load tail, compact)"] = time.perf_counter() - start
+        with clock("finish store (load tail, compact)"):
+            loader.finish()
         streamed["store"] = out / "store"
     return streamed
-

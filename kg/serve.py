@@ -56,6 +56,16 @@ def _wait_ready(host: str, port: int, proc: subprocess.Popen, timeout: float) ->
     raise QueryError(f"the Oxigraph server did not listen on {host}:{port} within {timeout} s")
 
 
+def _die_with_parent() -> None:
+    """In the server's process before it starts: on Linux, ask the kernel to stop it when
+    ``kg serve`` dies, even by SIGKILL, so no orphan server keeps the port and the store."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def serve(store: str | Path, *, host: str = "127.0.0.1", port: int = 7878,
           timeout_s: int = 30, on_ready: Callable[[str], None] | None = None) -> int:
     """Serve ``store`` until interrupted; returns the server's exit code.
@@ -76,7 +86,7 @@ def serve(store: str | Path, *, host: str = "127.0.0.1", port: int = 7878,
     port = port or free_port(host)
     cmd = [oxigraph_binary(), "serve-read-only", "--location", str(store),
            "--bind", f"{host}:{port}", "--timeout-s", str(timeout_s)]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
 
     def stop(signum: int, _frame: object) -> None:
         proc.send_signal(signal.SIGTERM if signum == signal.SIGTERM else signal.SIGINT)

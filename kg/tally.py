@@ -3,7 +3,7 @@
 Why: questions over the whole corpus ("which techniques are used most", "what do edge-device
 papers measure", "papers per month on GPUs") are joins over every extracted edge, and a
 SPARQL engine pays for them by scanning hundreds of thousands of edges per query at arXiv
-scale. The build already holds every edge, so it counts once and the RDF exports carry the
+scale. The build already sees every edge, so it counts once and the RDF exports carry the
 counts as ``kg:Tally`` resources (docs/ontology.md) that such questions read directly. They
 are derived data: a pure function of the graph, recomputed by every build, never extracted.
 
@@ -15,13 +15,13 @@ H100 counts for "Hopper GPU" and "GPU".
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
 import networkx as nx
 
-__all__ = ["COUNTED", "MONTHLY", "PAIRS", "Tally", "tallies"]
+__all__ = ["COUNTED", "MONTHLY", "PAIRS", "Tally", "count_tallies", "tallies"]
 
 # Relations whose concepts are counted (proposes names one-off systems; outperforms links
 # systems, not a paper to a concept).
@@ -46,12 +46,8 @@ class Tally:
     papers: int = 0
 
 
-def _ancestor_function(G: nx.MultiDiGraph):
+def _ancestor_function(parents: Mapping[str, Iterable[str]]):
     """A cached map concept -> the concept and everything broader than it."""
-    parents: dict[str, list[str]] = {}
-    for u, v, data in G.edges(data=True):
-        if data["relation"] == "broader":
-            parents.setdefault(u, []).append(v)
 
     @cache
     def up(node: str) -> frozenset[str]:
@@ -67,27 +63,28 @@ def _ancestor_function(G: nx.MultiDiGraph):
     return up
 
 
-def _paper_concepts(G: nx.MultiDiGraph, paper: str, up) -> dict[str, set[str]]:
-    """Relation -> the concepts the paper has that relation to, rolled up the hierarchy."""
-    out: dict[str, set[str]] = {}
-    for _, target, data in G.out_edges(paper, data=True):
-        relation = data["relation"]
-        if relation in COUNTED:
-            out.setdefault(relation, set()).update(up(target))
-    return out
+def count_tallies(related: Iterable[tuple[str, Mapping[str, Iterable[str]]]],
+                  broader: Iterable[tuple[str, str]]) -> list[Tally]:
+    """Every tally, sorted (deterministic output for the exports).
 
-
-def tallies(G: nx.MultiDiGraph) -> Iterator[Tally]:
-    """Every tally of the graph, sorted (deterministic output for the exports)."""
-    up = _ancestor_function(G)
+    ``related`` gives per paper (month ``YYYY-MM`` or "", relation -> the concepts the paper
+    has that relation to); ``broader`` the (narrower, broader) concept pairs. Both the whole
+    graph (``tallies``) and the streaming builder (``kg.build.GraphBuilder``) count here.
+    """
+    parents: dict[str, list[str]] = {}
+    for narrower, wider in broader:
+        parents.setdefault(narrower, []).append(wider)
+    up = _ancestor_function(parents)
     single: Counter[tuple[str, str]] = Counter()
     monthly: Counter[tuple[str, str, str]] = Counter()
     pairs: Counter[tuple[str, str, str, str]] = Counter()
-    for paper, data in G.nodes(data=True):
-        if data.get("kind") != "Paper":
-            continue
-        concepts = _paper_concepts(G, paper, up)
-        month = str(data.get("published") or "")[:7]
+    for month, direct in related:
+        concepts: dict[str, set[str]] = {}
+        for relation, targets in direct.items():
+            if relation in COUNTED:
+                rolled = concepts.setdefault(relation, set())
+                for target in targets:
+                    rolled.update(up(target))
         for relation, nodes in concepts.items():
             single.update((relation, node) for node in nodes)
             if month and relation in MONTHLY:
@@ -100,4 +97,20 @@ def tallies(G: nx.MultiDiGraph) -> Iterator[Tally]:
     found += [Tally(r, c, month=m, papers=n) for (r, c, m), n in monthly.items()]
     found += [Tally(r1, c1, with_relation=r2, with_concept=c2, papers=n)
               for (r1, c1, r2, c2), n in pairs.items()]
-    yield from sorted(found)
+    return sorted(found)
+
+
+def _related(G: nx.MultiDiGraph) -> Iterator[tuple[str, dict[str, set[str]]]]:
+    for paper, data in G.nodes(data=True):
+        if data.get("kind") != "Paper":
+            continue
+        direct: dict[str, set[str]] = {}
+        for _, target, relation in G.out_edges(paper, data="relation"):
+            direct.setdefault(relation, set()).add(target)
+        yield str(data.get("published") or "")[:7], direct
+
+
+def tallies(G: nx.MultiDiGraph) -> Iterator[Tally]:
+    """Every tally of the graph, sorted (deterministic output for the exports)."""
+    broader = [(u, v) for u, v, r in G.edges(data="relation") if r == "broader"]
+    yield from count_tallies(_related(G), broader)

@@ -14,7 +14,7 @@ FORMATS = ["ntriples", "turtle"]
 
 def test_pipeline_update_equals_full_rebuild(page: Path, tmp_path: Path) -> None:
     build([page], tmp_path / "inc", formats=FORMATS)
-    _, report = build([DATA / "arxiv.xml"], tmp_path / "inc", formats=FORMATS, update=True)
+    report = build([DATA / "arxiv.xml"], tmp_path / "inc", formats=FORMATS, update=True)
     build([page, DATA / "arxiv.xml"], tmp_path / "full", formats=FORMATS, use_cache=False)
     assert report.papers == 3
     for name in ("graph.nt", "graph.ttl", "findings.jsonl"):
@@ -24,14 +24,14 @@ def test_pipeline_update_equals_full_rebuild(page: Path, tmp_path: Path) -> None
 def test_pipeline_cache_skips_papers_already_extracted(page: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
-    real = pipeline.extract_papers
+    real = pipeline.extract_lines
 
     def counting(papers, **kwargs):
         papers = list(papers)
         seen.extend(p.id for p in papers)
         return real(papers, **kwargs)
 
-    monkeypatch.setattr(pipeline, "extract_papers", counting)
+    monkeypatch.setattr(pipeline, "extract_lines", counting)
     build([page], tmp_path, formats=FORMATS)
     assert len(seen) == 2
     first = (tmp_path / "graph.nt").read_bytes()
@@ -68,3 +68,32 @@ def test_pipeline_dask_executor_gives_identical_output(page: Path, tmp_path: Pat
           workers=2)
     for name in ("graph.nt", "graph.ttl", "findings.jsonl"):
         assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
+
+
+def test_pipeline_streamed_formats_need_no_graph_and_match_it(page: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               ) -> None:
+    """N-Triples, Turtle and shards are written while papers are merged; asking for a format
+    that needs the whole graph as well (GraphML) changes none of their bytes."""
+    import networkx as nx
+
+    inputs = [page, DATA / "papers.csv", DATA / "refs.bib"]
+    build(inputs, tmp_path / "both", formats=[*FORMATS, "ntriples-shards", "graphml"],
+          use_cache=False)
+    made: list[object] = []
+    real = nx.MultiDiGraph.__init__
+
+    def spy(self, *args, **kwargs):
+        made.append(self)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(nx.MultiDiGraph, "__init__", spy)
+    report = build(inputs, tmp_path / "streamed", formats=[*FORMATS, "ntriples-shards"],
+                   use_cache=False)
+    assert made == []  # no whole graph was built
+    for name in ("graph.nt", "graph.ttl", "findings.jsonl", "nt-shards/graph-00000.nt"):
+        assert ((tmp_path / "both" / name).read_bytes()
+                == (tmp_path / "streamed" / name).read_bytes())
+    assert (tmp_path / "both" / "graph.graphml").is_file()
+    assert report.summary["nodes"]["Paper"] == report.papers
+    assert "extract (waiting for workers)" in report.timings

@@ -6,8 +6,10 @@ import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -36,8 +38,12 @@ def server(page: Path, tmp_path: Path):
     first = proc.stdout.readline().strip()
     yield proc, first
     if proc.poll() is None:
-        proc.kill()
-        proc.wait()
+        proc.terminate()  # kg serve stops its server on SIGTERM
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def _count(url: str) -> int:
@@ -139,3 +145,21 @@ def test_serve_load_refuses_other_hosts() -> None:
 
     with pytest.raises(QueryError, match="loopback"):
         run_load("http://192.168.1.10:7878/query", [COUNT], clients=1, seconds=0.1)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux")
+def test_serve_killed_leaves_no_orphan_server(server) -> None:
+    """SIGKILL gives kg serve no chance to clean up; the server still stops with it."""
+    proc, first = server
+    url = first.split(": ", 1)[1]
+    port = url.rsplit(":", 1)[1].split("/")[0]
+    assert _count(url) == 2
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", int(port))) != 0:
+                return  # nothing listens any more
+        time.sleep(0.1)
+    pytest.fail(f"the oxigraph server on port {port} outlived kg serve")

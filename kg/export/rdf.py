@@ -28,14 +28,16 @@ import hashlib
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import networkx as nx
 
+from kg.build import GraphBuilder, PaperBlock
 from kg.fileio import atomic_open, write_lines
+from kg.model import PaperFindings
 from kg.namespaces import ID_NS, ONTOLOGY_NS, PREFIXES
-from kg.tally import Tally, tallies
+from kg.tally import Tally, count_tallies, tallies
 
 __all__ = [
     "generate_ntriples",
@@ -43,11 +45,15 @@ __all__ = [
     "generate_triples",
     "node_iri",
     "nt_literal",
+    "paper_block_triples",
+    "shared_triples",
+    "stream_triples",
     "to_rdflib",
     "write_jsonld",
     "write_ntriples",
     "write_rdf",
     "write_trig",
+    "write_triples",
     "write_turtle",
 ]
 
@@ -187,13 +193,11 @@ def _upper_bound(text: str) -> str | None:
     return parts[-1] if parts and all(_DECIMAL.match(p) for p in parts) else None
 
 
-def _edge_triples(G: nx.MultiDiGraph, u: str, v: str, data: dict,
+def _edge_triples(s: str, o: str, data: dict,
                   claimed: set[tuple[str, str]]) -> Iterator[Triple]:
+    """The direct triple of a paper's edge (``s`` to ``o``, N-Triples terms) and one
+    ``rdf:Statement`` per piece of evidence."""
     relation = data["relation"]
-    s, o = node_iri(G, u), node_iri(G, v)
-    if relation == "broader":
-        yield s, BROADER, o
-        return
     predicate = PREDICATES[relation]
     # Several papers may claim the same "A outperforms B" (one edge each): one direct triple.
     if relation != "outperforms":
@@ -254,35 +258,78 @@ def _tally_triples(tally: Tally) -> Iterator[Triple]:
     yield s, _kg("paperCount"), _typed(tally.papers, "integer")
 
 
-def generate_triples(G: nx.MultiDiGraph) -> Iterator[Triple]:
-    """Every triple of the graph once, in a deterministic order: sorted nodes, source pages,
-    concept schemes, sorted edges, then the tallies (paper counts, see kg.tally)."""
+def paper_block_triples(block: PaperBlock, claimed: set[tuple[str, str]]) -> Iterator[Triple]:
+    """A paper's triples: its description, then each of its edges with their statements.
+    ``claimed`` collects the ``outperforms`` pairs already stated (one direct triple each)."""
+    yield from _paper_triples(block.id, block.data)
+    subject = paper_term(block.id)
+    for u, v, _, data in block.edges:
+        yield from _edge_triples(subject if u == block.id else entity_term(u),
+                                 entity_term(v), data, claimed)
+
+
+def shared_triples(entities: Mapping[str, dict], pages: Mapping[str, str],
+                   broader: Iterable[tuple[str, str]],
+                   found: Iterable[Tally]) -> Iterator[Triple]:
+    """What papers share, after the last paper: sorted entities, source pages, concept
+    schemes, ``skos:broader`` links, then the tallies (paper counts, see kg.tally)."""
     schemes: set[tuple[str, str]] = set()
-    pages: dict[str, str] = {}
-    for node in sorted(G.nodes):
-        data = G.nodes[node]
-        if data["kind"] == "Paper":
-            yield from _paper_triples(node, data)
-            for source in data.get("sources", []):
-                pages.setdefault(source["path"], source.get("page", ""))
-        else:
-            yield from _entity_triples(node, data)
-            schemes.add((node.split("/", 1)[0], data["kind"]))
+    for node in sorted(entities):
+        data = entities[node]
+        yield from _entity_triples(node, data)
+        schemes.add((node.split("/", 1)[0], data["kind"]))
     for path in sorted(pages):
         yield from _page_triples(path, pages[path])
     for prefix, kind in sorted(schemes):
         scheme = _iri(f"{ID_NS}{prefix}/")
         yield scheme, A, SCHEME
         yield scheme, PREF, nt_literal(kind)
-    claimed: set[tuple[str, str]] = set()
-    # Sorted (u, v, key) order, one node at a time: no list of every edge in memory.
-    for u in sorted(G.adj):
-        neighbours = G.adj[u]
-        for v in sorted(neighbours):
-            for key in sorted(neighbours[v]):
-                yield from _edge_triples(G, u, v, neighbours[v][key], claimed)
-    for tally in tallies(G):
+    for u, v in sorted(broader):
+        yield entity_term(u), BROADER, entity_term(v)
+    for tally in found:
         yield from _tally_triples(tally)
+
+
+def stream_triples(findings: Iterable[PaperFindings],
+                   builder: GraphBuilder | None = None) -> Iterator[Triple]:
+    """The triples of the graph of ``findings``, produced while it is built: each paper's as
+    soon as it is merged, then what papers share. The same sequence as
+    ``generate_triples(build_graph(findings))``, without the whole graph in memory (unless
+    ``builder`` keeps one)."""
+    builder = builder or GraphBuilder()
+    claimed: set[tuple[str, str]] = set()
+    for record in findings:
+        yield from paper_block_triples(builder.add(record), claimed)
+    builder.finish()
+    yield from shared_triples(builder.entities, builder.pages, builder.broader,
+                              count_tallies(builder.related_concepts(), builder.broader))
+
+
+def _paper_blocks(G: nx.MultiDiGraph) -> Iterator[PaperBlock]:
+    """The graph's papers in insertion order, each with the edges it claims."""
+    by_paper: dict[str, list] = {}  # entity-to-entity outperforms, by claiming paper
+    for u, v, key, data in G.edges(keys=True, data=True):
+        if "paper" in data and data["paper"] != u:
+            by_paper.setdefault(data["paper"], []).append((u, v, key, data))
+    for node, data in G.nodes(data=True):
+        if data["kind"] == "Paper":
+            edges = [*G.out_edges(node, keys=True, data=True), *by_paper.get(node, ())]
+            yield PaperBlock(node, data, sorted(edges, key=lambda e: e[:3]))
+
+
+def generate_triples(G: nx.MultiDiGraph) -> Iterator[Triple]:
+    """Every triple of the graph once, in a deterministic order: papers in the order they
+    were added, each with its edges, then what papers share (``shared_triples``)."""
+    claimed: set[tuple[str, str]] = set()
+    for block in _paper_blocks(G):
+        yield from paper_block_triples(block, claimed)
+    entities = {n: d for n, d in G.nodes(data=True) if d["kind"] != "Paper"}
+    pages: dict[str, str] = {}
+    for _, data in G.nodes(data=True):
+        for source in data.get("sources") or ():
+            pages.setdefault(source["path"], source.get("page", ""))
+    broader = [(u, v) for u, v, r in G.edges(data="relation") if r == "broader"]
+    yield from shared_triples(entities, pages, broader, tallies(G))
 
 
 def generate_ntriples(G: nx.MultiDiGraph) -> Iterator[str]:
@@ -304,21 +351,57 @@ def write_ntriples_sharded(G: nx.MultiDiGraph, directory: str | Path, *,
     """N-Triples split into ``graph-00000.nt``, ``graph-00001.nt``, ... of at most
     ``lines_per_shard`` triples, for bulk loaders that load files in parallel. Their
     concatenation is ``graph.nt``; stale shards of an earlier, larger build are removed."""
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
-    lines = generate_ntriples(G)
-    index = 0
-    while True:
-        chunk = list(itertools.islice(lines, lines_per_shard))
-        if not chunk and index > 0:
-            break
-        write_lines(out / f"graph-{index:05d}.nt", chunk)
-        index += 1
-        if len(chunk) < lines_per_shard:
-            break
-    for stale in sorted(out.glob("graph-*.nt")):
-        if int(stale.stem.split("-")[1]) >= index:
-            stale.unlink()
+    write_triples(generate_triples(G), shards=directory, lines_per_shard=lines_per_shard)
+
+
+class _Shards:
+    """N-Triples lines spread over numbered files of at most ``size`` lines, each written
+    atomically; ``close`` removes the stale shards of an earlier, larger build."""
+
+    def __init__(self, directory: str | Path, size: int) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.size = size
+        self.index = 0
+        self.lines = 0
+        self.stack = contextlib.ExitStack()
+        self.handle = None
+
+    def write(self, lines: list[str]) -> None:
+        start = 0
+        while start < len(lines):
+            if self.handle is None or self.lines == self.size:
+                self._next()
+            take = lines[start:start + self.size - self.lines]
+            self.handle.write("".join(take))
+            self.lines += len(take)
+            start += len(take)
+
+    def _next(self) -> None:
+        if self.handle is not None:
+            self.stack.close()
+            self.index += 1
+        self.stack = contextlib.ExitStack()
+        self.handle = self.stack.enter_context(
+            atomic_open(self.directory / f"graph-{self.index:05d}.nt"))
+        self.lines = 0
+
+    def close(self) -> None:
+        if self.handle is None:  # no triples: one empty shard, like an empty graph.nt
+            self._next()
+        self.stack.close()
+        for stale in sorted(self.directory.glob("graph-*.nt")):
+            if int(stale.stem.split("-")[1]) > self.index:
+                stale.unlink()
+
+    def __enter__(self) -> _Shards:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if kind is None:
+            self.close()
+        else:  # the error passes through atomic_open, which discards the partial shard
+            self.stack.__exit__(kind, error, traceback)
 
 
 _LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
@@ -355,27 +438,43 @@ def _compact(term: str) -> str:
 
 class _TurtleFormatter:
     """Turtle lines for a stream of triples: consecutive triples of a subject are grouped
-    (``s p o ; p o .``). Holds nothing but the current subject, so writing streams."""
+    (``s p o ; p o .``). Holds the current subject and a bounded cache of compacted IRIs,
+    so writing streams."""
+
+    CACHE = 1 << 16
 
     def __init__(self) -> None:
         self.current: str | None = None
         self.predicates: dict[str, str] = {A: "a"}
+        # Entity, class and paper IRIs recur (a paper's IRI in each of its statements); the
+        # cache is dropped when full rather than grown with the corpus.
+        self.iris: dict[str, str] = {}
 
     @staticmethod
     def header() -> list[str]:
         return [f"@prefix {prefix}: <{ns}> ." for prefix, ns in PREFIXES.items()]
+
+    def _object(self, term: str) -> str:
+        if term[0] != "<":
+            return _compact(term)
+        short = self.iris.get(term)
+        if short is None:
+            if len(self.iris) >= self.CACHE:
+                self.iris.clear()
+            short = self.iris[term] = _compact_iri(term)
+        return short
 
     def add(self, s: str, p: str, o: str, out: list[str]) -> None:
         if s != self.current:
             if self.current is not None:
                 out.append("    .")
             out.append("")
-            out.append(_compact(s))
+            out.append(_compact_iri(s))
             self.current = s
         predicate = self.predicates.get(p)
         if predicate is None:
             predicate = self.predicates[p] = _compact(p)
-        out.append(f"    {predicate} {_compact(o)} ;")
+        out.append(f"    {predicate} {self._object(o)} ;")
 
     def close(self, out: list[str]) -> None:
         if self.current is not None:
@@ -394,37 +493,55 @@ CHUNK_TRIPLES = 100_000
 def write_rdf(G: nx.MultiDiGraph, *, ntriples: str | Path | None = None,
               turtle: str | Path | None = None,
               on_chunk: Callable[[bytes], None] | None = None) -> None:
-    """Write N-Triples and/or Turtle atomically in one pass over the triples, and hand each
-    chunk of N-Triples (``CHUNK_TRIPLES`` lines, UTF-8) to ``on_chunk`` as it is written.
+    """Write the graph's N-Triples and/or Turtle in one pass (see ``write_triples``)."""
+    write_triples(generate_triples(G), ntriples=ntriples, turtle=turtle, on_chunk=on_chunk)
 
-    Why one pass: producing the triples is most of the cost of either format, and a store
+
+def write_triples(triples: Iterable[Triple], *, ntriples: str | Path | None = None,
+                  turtle: str | Path | None = None, shards: str | Path | None = None,
+                  lines_per_shard: int = SHARD_LINES,
+                  on_chunk: Callable[[bytes], None] | None = None) -> None:
+    """Write N-Triples, Turtle and/or sharded N-Triples atomically in one pass over
+    ``triples``, and hand each chunk of N-Triples (``CHUNK_TRIPLES`` lines, UTF-8) to
+    ``on_chunk`` as it is written.
+
+    Why one pass: producing the triples is most of the cost of any format, and a store
     loader fed from ``on_chunk`` (``kg.sparql.StoreWriter``, which loads on another thread)
-    works while this thread writes, instead of re-reading graph.nt afterwards.
+    works while this thread writes, instead of re-reading graph.nt afterwards. With
+    ``stream_triples`` the triples themselves are produced while the papers are extracted.
     """
-    triples = generate_triples(G)
+    triples = iter(triples)
     formatter = _TurtleFormatter()
+    sharded = _Shards(shards, lines_per_shard) if shards is not None else None
     with contextlib.ExitStack() as stack:
-        nt = stack.enter_context(atomic_open(ntriples)) if ntriples is not None else None
-        ttl = stack.enter_context(atomic_open(turtle)) if turtle is not None else None
+        # Binary handles: each chunk is encoded once, for the file and the store alike.
+        nt = stack.enter_context(atomic_open(ntriples, "wb")) if ntriples is not None else None
+        ttl = stack.enter_context(atomic_open(turtle, "wb")) if turtle is not None else None
+        if sharded is not None:
+            stack.enter_context(sharded)
         if ttl is not None:
-            ttl.write("\n".join(formatter.header()) + "\n")
+            ttl.write(("\n".join(formatter.header()) + "\n").encode("utf-8"))
         while batch := list(itertools.islice(triples, CHUNK_TRIPLES)):
-            if nt is not None or on_chunk is not None:
-                text = "".join([f"{s} {p} {o} .\n" for s, p, o in batch])
+            if nt is not None or on_chunk is not None or sharded is not None:
+                lines = [f"{s} {p} {o} .\n" for s, p, o in batch]
+                data = "".join(lines).encode("utf-8")
                 if nt is not None:
-                    nt.write(text)
+                    nt.write(data)
+                if sharded is not None:
+                    sharded.write(lines)
                 if on_chunk is not None:
-                    on_chunk(text.encode("utf-8"))
+                    on_chunk(data)
             if ttl is not None:
                 out: list[str] = []
                 for s, p, o in batch:
                     formatter.add(s, p, o, out)
-                ttl.write("\n".join(out) + "\n")
+                out.append("")
+                ttl.write("\n".join(out).encode("utf-8"))
         if ttl is not None:
             out = []
             formatter.close(out)
             if out:
-                ttl.write("\n".join(out) + "\n")
+                ttl.write(("\n".join(out) + "\n").encode("utf-8"))
 
 
 def to_rdflib(G: nx.MultiDiGraph):

@@ -7,6 +7,7 @@ Extractors are registered by versioned name (``EXTRACTORS``); ``DEFAULT_EXTRACTO
 
 from __future__ import annotations
 
+import collections
 import functools
 import itertools
 import re
@@ -27,8 +28,8 @@ from kg.model import Entity, Evidence, Paper, PaperFindings, Relation
 from kg.normalize import norm_key
 from kg.vocab import Vocabulary, load_vocabulary
 
-__all__ = ["DEFAULT_EXTRACTOR", "EXECUTORS", "EXTRACTORS", "RulesExtractor", "extract_papers",
-           "get_extractor"]
+__all__ = ["DEFAULT_EXTRACTOR", "EXECUTORS", "EXTRACTORS", "RulesExtractor", "extract_lines",
+           "extract_papers", "get_extractor"]
 
 ROLE_BY_TYPE = {"Technique": "uses", "Model": "uses", "Hardware": "targets",
                 "Metric": "measures", "Dataset": "evaluated_on"}
@@ -162,6 +163,12 @@ def _extract_chunk(args: tuple[str, list[Paper]]) -> list[PaperFindings]:
     return [run(paper) for paper in chunk]
 
 
+def _extract_chunk_lines(args: tuple[str, list[Paper]]) -> list[tuple[PaperFindings, str]]:
+    """Findings with their JSON line, serialized where they are extracted: in parallel, not
+    in the one process that merges them."""
+    return [(record, record.to_line()) for record in _extract_chunk(args)]
+
+
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
     chunk: list[Paper] = []
     for paper in papers:
@@ -174,7 +181,7 @@ def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
 
 
 def _extract_dask(papers: Iterable[Paper], extractor: str, scheduler: str | None,
-                  workers: int, chunksize: int) -> Iterator[PaperFindings]:
+                  workers: int, chunksize: int, job: Callable) -> Iterator:
     """Extraction on a dask.distributed cluster: a ``LocalCluster`` of ``workers`` processes
     when ``scheduler`` is None, else the scheduler at that address ("tcp://host:8786")."""
     try:
@@ -190,12 +197,12 @@ def _extract_dask(papers: Iterable[Paper], extractor: str, scheduler: str | None
         # A bounded window of chunks in flight keeps memory flat on long corpora.
         window = max(4, 4 * max(workers, 1))
         chunks = ((extractor, chunk) for chunk in _chunks(papers, chunksize))
-        pending = [client.submit(_extract_chunk, job, pure=False)
-                   for job in itertools.islice(chunks, window)]
+        pending = [client.submit(job, args, pure=False)
+                   for args in itertools.islice(chunks, window)]
         while pending:
             yield from pending.pop(0).result()
-            pending.extend(client.submit(_extract_chunk, job, pure=False)
-                           for job in itertools.islice(chunks, 1))
+            pending.extend(client.submit(job, args, pure=False)
+                           for args in itertools.islice(chunks, 1))
     finally:
         client.close()
         if cluster is not None:
@@ -214,15 +221,30 @@ def extract_papers(papers: Iterable[Paper], *, extractor: str = DEFAULT_EXTRACTO
     ``executor="dask"`` on a dask.distributed cluster (``scheduler`` address, or a local one).
     Extraction is a pure function of a paper, so every executor gives identical output.
     """
+    return _run(papers, _extract_chunk, extractor=extractor, workers=workers,
+                chunksize=chunksize, executor=executor, scheduler=scheduler)
+
+
+def extract_lines(papers: Iterable[Paper], *, extractor: str = DEFAULT_EXTRACTOR,
+                  workers: int = 1, chunksize: int = 64, executor: str = "local",
+                  scheduler: str | None = None) -> Iterator[tuple[PaperFindings, str]]:
+    """``extract_papers`` with each record's JSON line (``PaperFindings.to_line``), made by
+    the worker that extracted it."""
+    return _run(papers, _extract_chunk_lines, extractor=extractor, workers=workers,
+                chunksize=chunksize, executor=executor, scheduler=scheduler)
+
+
+def _run(papers: Iterable[Paper], job: Callable, *, extractor: str, workers: int,
+         chunksize: int, executor: str, scheduler: str | None) -> Iterator:
     if executor == "dask":
-        yield from _extract_dask(papers, extractor, scheduler, workers, chunksize)
+        yield from _extract_dask(papers, extractor, scheduler, workers, chunksize, job)
         return
     if executor != "local":
         raise ValueError(f"unknown executor '{executor}' (known: {', '.join(EXECUTORS)})")
     if workers <= 1:
-        run = get_extractor(extractor)
-        for paper in papers:
-            yield run(paper)
+        get_extractor(extractor)
+        for chunk in _chunks(papers, chunksize):
+            yield from job((extractor, chunk))
         return
     import multiprocessing
 
@@ -230,6 +252,13 @@ def extract_papers(papers: Iterable[Paper], *, extractor: str = DEFAULT_EXTRACTO
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with context.Pool(workers) as pool:
+        # A bounded window of chunks in flight (``pool.imap`` has none): when the consumer
+        # is slower than the workers, finished findings would pile up in memory.
         jobs = ((extractor, chunk) for chunk in _chunks(papers, chunksize))
-        for findings in pool.imap(_extract_chunk, jobs):
+        pending = collections.deque(pool.apply_async(job, (args,))
+                                    for args in itertools.islice(jobs, 4 * workers))
+        while pending:
+            findings = pending.popleft().get()
+            pending.extend(pool.apply_async(job, (args,))
+                           for args in itertools.islice(jobs, 1))
             yield from findings

@@ -92,3 +92,24 @@ def test_namespace_terms_match_the_ontology() -> None:
     defined = {str(s) for s in ontology.subjects(rdflib.RDF.type, None)
                if str(s).startswith(str(KG._NS))}
     assert {str(KG._NS) + name for name in KG.__annotations__} == defined
+
+
+def test_streamed_triples_equal_those_of_the_whole_graph(page: Path) -> None:
+    """``stream_triples`` (the build's path: no graph in memory) produces exactly the
+    sequence ``generate_triples`` produces from the graph ``build_graph`` returns."""
+    from kg.build import GraphBuilder
+    from kg.export.rdf import generate_triples, stream_triples
+
+    hostile = Paper(id="paper-hostile", title="T", abstract=(
+        "Our method outperforms vLLM by 2x in throughput on H100 GPUs. "
+        "Zorbian token folding (ZTF) beats vLLM by 3x in latency."),
+        sources=(SourceRef("other.txt", 1, "2024-01-02"),))
+    findings = list(extract_papers([*read_papers([page]), hostile]))
+    streamed = list(stream_triples(findings))
+    whole = list(generate_triples(build_graph(findings)))
+    assert streamed == whole
+    assert any("outperforms" in p for _, p, _ in whole)
+    builder = GraphBuilder()
+    list(stream_triples(findings, builder))
+    assert builder.graph is None  # nothing kept but what papers share
+    assert len(builder.related) == len(findings)

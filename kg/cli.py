@@ -262,11 +262,10 @@ def export_cmd(fmt: str, out: str, graph_dir: str) -> None:
 
     Example: kg export neo4j neo4j-import/ --graph exports
     """
-    from kg.export import write_export
-    from kg.pipeline import load_graph
+    from kg.pipeline import export_build
 
     with _errors():
-        path = write_export(load_graph(graph_dir), fmt, out)
+        path = export_build(graph_dir, fmt, out)
     click.echo(f"Wrote {path}")
 
 

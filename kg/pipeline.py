@@ -17,7 +17,7 @@ import networkx as nx
 
 from kg.build import GraphBuilder, build_graph
 from kg.cache import FindingsCache, paper_key
-from kg.export import DEFAULT_FORMATS, write_export
+from kg.export import DEFAULT_FORMATS, get_exporter, write_export
 from kg.export.rdf import stream_triples
 from kg.extract import DEFAULT_EXTRACTOR, extract_lines
 from kg.fileio import atomic_open, write_lines, write_text
@@ -27,6 +27,7 @@ from kg.readers import merge_papers, read_source
 __all__ = [
     "BuildReport",
     "build",
+    "export_build",
     "extract_records",
     "findings_line",
     "iter_findings",
@@ -164,6 +165,25 @@ def load_graph(directory: str | Path) -> nx.MultiDiGraph:
     if not path.is_file():
         raise KGError(f"no {path}: run 'kg build ... -o {directory}' first")
     return build_graph(read_findings_jsonl(path))
+
+
+def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
+    """Write format ``fmt`` of a previous build (its ``findings.jsonl``) into ``out``.
+
+    The streamed formats (N-Triples, Turtle, shards, the store) are written as the findings
+    are read back, without the whole graph in memory; the others from ``load_graph``.
+    """
+    from kg.errors import KGError
+
+    if fmt not in STREAMED_FORMATS:
+        return write_export(load_graph(directory), fmt, out)
+    get_exporter(fmt)  # unknown formats fail here, before any work
+    path = Path(directory) / "findings.jsonl"
+    if not path.is_file():
+        raise KGError(f"no {path}: run 'kg build ... -o {directory}' first")
+    files = _write_streamed(stream_triples(read_findings_jsonl(path)), [fmt], Path(out),
+                            _Clock())
+    return files[fmt]
 
 
 def build(paths: Iterable[str | Path], output: str | Path, *,

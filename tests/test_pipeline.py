@@ -97,3 +97,20 @@ def test_pipeline_streamed_formats_need_no_graph_and_match_it(page: Path, tmp_pa
     assert (tmp_path / "both" / "graph.graphml").is_file()
     assert report.summary["nodes"]["Paper"] == report.papers
     assert "extract (waiting for workers)" in report.timings
+
+
+def test_pipeline_export_streams_a_previous_build(page: Path, tmp_path: Path) -> None:
+    """``kg export`` of a streamed format reads findings.jsonl back into the same bytes."""
+    from kg.pipeline import export_build
+    from kg.sparql import open_store
+
+    build([page, DATA / "papers.csv"], tmp_path / "b", formats=FORMATS)
+    for fmt, name in (("ntriples", "graph.nt"), ("turtle", "graph.ttl")):
+        path = export_build(tmp_path / "b", fmt, tmp_path / "x")
+        assert path == tmp_path / "x" / name
+        assert path.read_bytes() == (tmp_path / "b" / name).read_bytes()
+    store = open_store(export_build(tmp_path / "b", "store", tmp_path / "x"))
+    lines = (tmp_path / "b" / "graph.nt").read_text(encoding="utf-8").splitlines()
+    assert len(store) >= len(lines)  # the graph, plus the ontology loaded beside it
+    with pytest.raises(Exception, match="kg build"):
+        export_build(tmp_path / "nothing", "ntriples", tmp_path / "y")

@@ -15,10 +15,13 @@ Mapping (see docs/ontology.md):
   ``kg:baselineValue``.
 
 Terms are produced directly as N-Triples strings (no rdflib objects on the hot path), in a
-deterministic order: sorted nodes, then source pages, then sorted edges; each triple is
-produced once. N-Triples and Turtle are streamed from that sequence (Turtle with the kg
-prefixes, consecutive triples of a subject grouped with ``;``), so writing needs no graph in
-memory. JSON-LD goes through rdflib and suits graphs that fit in memory.
+deterministic order: each paper (in the order merged) followed by its edges and their
+statements, then what papers share: entities, source pages, schemes, the hierarchy and the
+tallies. Each triple is produced once. ``stream_triples`` produces them while the papers are
+merged (``kg build``: no whole graph in memory), ``generate_triples`` from a built graph; both
+give the same sequence. N-Triples, Turtle (kg prefixes, consecutive triples of a subject
+grouped with ``;``) and shards are written from it in one pass. JSON-LD goes through rdflib and
+suits graphs that fit in memory.
 """
 
 from __future__ import annotations
@@ -145,9 +148,9 @@ def _paper_triples(node: str, data: dict) -> Iterator[Triple]:
     if data.get("updated"):
         yield s, MODIFIED, _typed(data["updated"], "date")
     if data.get("author_count") is not None:
-        yield s, _kg("authorCount"), _typed(int(data["author_count"]), "integer")
+        yield s, _kg("authorCount"), _integer(data["author_count"])
     if data.get("upvotes") is not None:
-        yield s, _kg("upvotes"), _typed(int(data["upvotes"]), "integer")
+        yield s, _kg("upvotes"), _integer(data["upvotes"])
     for key, term in (("organization", "organization"), ("arxiv_id", "arxivId"),
                       ("doi", "doi")):
         if data.get(key):
@@ -193,10 +196,21 @@ def _upper_bound(text: str) -> str | None:
     return parts[-1] if parts and all(_DECIMAL.match(p) for p in parts) else None
 
 
-def _edge_triples(s: str, o: str, data: dict,
-                  claimed: set[tuple[str, str]]) -> Iterator[Triple]:
+_EVIDENCE, _CHAR_START, _CHAR_END, _RULE, _METRIC = (
+    _kg(t) for t in ("evidence", "charStart", "charEnd", "rule", "metric"))
+_INTEGER = f"^^<{XSD_NS}integer>"
+
+
+def _integer(value: int) -> str:
+    """An ``xsd:integer`` literal; digits need no escaping (the hot path: two per statement)."""
+    return f'"{int(value)}"{_INTEGER}'
+
+
+def _edge_triples(s: str, o: str, data: dict, claimed: set[tuple[str, str]],
+                  literals: dict[str, str]) -> Iterator[Triple]:
     """The direct triple of a paper's edge (``s`` to ``o``, N-Triples terms) and one
-    ``rdf:Statement`` per piece of evidence."""
+    ``rdf:Statement`` per piece of evidence. ``literals`` caches the paper's sentences as
+    literals: one sentence often supports several edges."""
     relation = data["relation"]
     predicate = PREDICATES[relation]
     # Several papers may claim the same "A outperforms B" (one edge each): one direct triple.
@@ -206,19 +220,26 @@ def _edge_triples(s: str, o: str, data: dict,
         claimed.add((s, o))
         yield s, predicate, o
     for ev in data["evidence"]:
-        st = _statement_term(s, predicate, o, ev["paper"])
+        paper = paper_term(ev.paper)
+        st = _statement_term(s, predicate, o, ev.paper)
+        sentence = literals.get(ev.sentence)
+        if sentence is None:
+            sentence = literals[ev.sentence] = nt_literal(ev.sentence)
         yield st, A, STATEMENT
         yield st, SUBJECT, s
         yield st, PREDICATE, predicate
         yield st, OBJECT, o
-        yield st, _kg("evidence"), nt_literal(ev["sentence"])
-        yield st, _kg("charStart"), _typed(int(ev["start"]), "integer")
-        yield st, _kg("charEnd"), _typed(int(ev["end"]), "integer")
-        yield st, _kg("rule"), nt_literal(ev["rule"])
-        yield st, DERIVED, paper_term(ev["paper"])
+        yield st, _EVIDENCE, sentence
+        yield st, _CHAR_START, _integer(ev.start)
+        yield st, _CHAR_END, _integer(ev.end)
+        rule = literals.get(ev.rule)
+        if rule is None:
+            rule = literals[ev.rule] = nt_literal(ev.rule)
+        yield st, _RULE, rule
+        yield st, DERIVED, paper
         if relation == "outperforms":
             if data.get("metric"):
-                yield st, _kg("metric"), entity_term(data["metric"])
+                yield st, _METRIC, entity_term(data["metric"])
             values = data.get("values") or {}
             for key, term in (("factor", "factor"), ("percent", "percent")):
                 number = _upper_bound(values.get(key, ""))
@@ -263,9 +284,10 @@ def paper_block_triples(block: PaperBlock, claimed: set[tuple[str, str]]) -> Ite
     ``claimed`` collects the ``outperforms`` pairs already stated (one direct triple each)."""
     yield from _paper_triples(block.id, block.data)
     subject = paper_term(block.id)
+    literals: dict[str, str] = {}
     for u, v, _, data in block.edges:
         yield from _edge_triples(subject if u == block.id else entity_term(u),
-                                 entity_term(v), data, claimed)
+                                 entity_term(v), data, claimed, literals)
 
 
 def shared_triples(entities: Mapping[str, dict], pages: Mapping[str, str],

@@ -34,10 +34,12 @@ start = time.perf_counter()
 report = build(sorted(Path(corpus).glob("*.txt")), out, formats=["ntriples", "turtle", "store"],
                   workers=workers)
 total = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                  resource.RUSAGE_CHILDREN))
 print(json.dumps({"papers": report.papers, "total": total, "timings": report.timings,
-                  "peak_mb": peak, "worker_peak_mb": child}))
+                  "peak_mb": own.ru_maxrss / 1024, "worker_peak_mb": kids.ru_maxrss / 1024,
+                  "cpu_main": own.ru_utime + own.ru_stime,
+                  "cpu_workers": kids.ru_utime + kids.ru_stime}))
 """
 
 
@@ -95,7 +97,9 @@ def main() -> int:
         stages = ", ".join(f"{k} {v:.1f}s" for k, v in data["timings"].items())
         print(f"{size} papers: {data['total']:.1f} s = {data['papers'] / data['total']:.0f} "
               f"papers/s; peak RSS {data['peak_mb']:.0f} MB (largest worker "
-              f"{data['worker_peak_mb']:.0f} MB); {stages}")
+              f"{data['worker_peak_mb']:.0f} MB); CPU {data['cpu_main']:.0f} s in the main "
+              f"process (store thread included) + {data['cpu_workers']:.0f} s in the workers; "
+              f"{stages}")
     sizes = sorted(per_paper)
     if len(sizes) > 1:
         print(f"time per paper at {sizes[-1]} / at {sizes[0]}: "

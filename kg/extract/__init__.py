@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import gc
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -251,7 +252,15 @@ def _run(papers: Iterable[Paper], job: Callable, *, extractor: str, workers: int
     get_extractor(extractor)  # load vocabularies once; forked workers inherit them
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(workers) as pool:
+    # Forked workers inherit the caller's heap (at 10^5 papers, the corpus): frozen, the
+    # inherited objects are skipped by the workers' garbage collector, which would otherwise
+    # walk them and copy their pages; the caller unfreezes at once.
+    gc.freeze()
+    try:
+        pool = context.Pool(workers)
+    finally:
+        gc.unfreeze()
+    with pool:
         # A bounded window of chunks in flight (``pool.imap`` has none): when the consumer
         # is slower than the workers, finished findings would pile up in memory.
         jobs = ((extractor, chunk) for chunk in _chunks(papers, chunksize))

@@ -17,7 +17,7 @@ import networkx as nx
 
 from kg.build import GraphBuilder, build_graph
 from kg.cache import FindingsCache, paper_key
-from kg.export import DEFAULT_FORMATS, get_exporter, write_export
+from kg.export import DEFAULT_FORMATS, write_export
 from kg.export.rdf import stream_triples
 from kg.extract import DEFAULT_EXTRACTOR, extract_lines
 from kg.fileio import atomic_open, write_lines, write_text
@@ -177,7 +177,6 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
 
     if fmt not in STREAMED_FORMATS:
         return write_export(load_graph(directory), fmt, out)
-    get_exporter(fmt)  # unknown formats fail here, before any work
     path = Path(directory) / "findings.jsonl"
     if not path.is_file():
         raise KGError(f"no {path}: run 'kg build ... -o {directory}' first")
@@ -213,8 +212,8 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     with clock("read"):
         entries, papers = read_merged(paths, warnings=warnings, source=source,
                                       columns=columns, previous=previous)
-        # In id order: the output does not depend on the order of the inputs, so an update
-        # equals a full rebuild.
+        # In id order: every export lists papers sorted, and entities are first seen (and
+        # named) in the same order whether the papers come from one build or an update.
         papers.sort(key=lambda p: p.id)
     formats = list(formats)
     needs_graph = any(name not in STREAMED_FORMATS for name in formats)

@@ -23,6 +23,7 @@ from kg.extract import DEFAULT_EXTRACTOR, extract_lines
 from kg.fileio import atomic_open, write_lines, write_text
 from kg.model import Paper, PaperFindings
 from kg.readers import merge_papers, read_source
+from kg.spool import PaperSpool
 
 __all__ = [
     "BuildReport",
@@ -77,7 +78,18 @@ def read_merged(paths: Iterable[str | Path], *, warnings: list[str] | None = Non
     return entries, papers
 
 
-def iter_findings(papers: list[Paper], *, extractor: str = DEFAULT_EXTRACTOR,
+def _spool(spool: PaperSpool, paths: Iterable[str | Path], *, warnings: list[str],
+           source: str | None, columns: dict[str, str] | None) -> int:
+    """Read every file into ``spool``; returns the number of entries read."""
+    entries = 0
+    for path in paths:
+        for paper in read_source(path, source=source, warn=warnings.append, columns=columns):
+            spool.add(paper)
+            entries += 1
+    return entries
+
+
+def iter_findings(papers: Iterable[Paper], *, extractor: str = DEFAULT_EXTRACTOR,
                   workers: int = 1, cache: FindingsCache | None = None,
                   progress: Progress | None = None, batch: int = 1000,
                   executor: str = "local", scheduler: str | None = None,
@@ -90,27 +102,38 @@ def iter_findings(papers: list[Paper], *, extractor: str = DEFAULT_EXTRACTOR,
         yield record
 
 
-def iter_findings_lines(papers: list[Paper], *, extractor: str = DEFAULT_EXTRACTOR,
+def iter_findings_lines(papers: Iterable[Paper], *, extractor: str = DEFAULT_EXTRACTOR,
                         workers: int = 1, cache: FindingsCache | None = None,
                         progress: Progress | None = None, batch: int = 1000,
                         executor: str = "local", scheduler: str | None = None,
                         ) -> Iterator[tuple[PaperFindings, str]]:
     """``iter_findings`` with each record's ``findings_line``, serialized once for both
-    findings.jsonl and the cache."""
+    findings.jsonl and the cache.
+
+    ``papers`` is read once, lazily (a ``PaperSpool`` or a list): the papers to extract are
+    picked from it a little ahead of the findings handed back, so only that gap is held.
+    """
     run = {"extractor": extractor, "workers": workers, "executor": executor,
            "scheduler": scheduler}
+    papers = progress(papers) if progress else papers
     if cache is None:
-        yield from extract_lines(progress(papers) if progress else papers, **run)
+        yield from extract_lines(papers, **run)
         return
-    keys = [paper_key(p, extractor) for p in papers]
-    present = cache.present(keys)
-    missing = [p for p, k in zip(papers, keys, strict=True) if k not in present]
-    fresh = extract_lines(progress(missing) if progress else missing, **run)
-    for i in range(0, len(keys), batch):
-        chunk = keys[i:i + batch]
-        cached = cache.get_many([k for k in chunk if k in present])
+    ahead, in_order = itertools.tee(papers)
+    keys: dict[str, str] = {}  # paper id -> cache key, for papers seen ahead
+
+    def missing() -> Iterator[Paper]:
+        for paper in ahead:
+            key = keys[paper.id] = paper_key(paper, extractor)
+            if not cache.has(key):
+                yield paper
+
+    fresh = extract_lines(missing(), **run)
+    while chunk := list(itertools.islice(in_order, batch)):
+        chunk_keys = [keys.pop(p.id, None) or paper_key(p, extractor) for p in chunk]
+        cached = cache.get_many(chunk_keys)
         new: list[tuple[str, str]] = []
-        for key in chunk:
+        for key in chunk_keys:
             if key in cached:
                 yield cached[key]
             else:
@@ -207,47 +230,48 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     out = Path(output)
     warnings: list[str] = []
     clock = _Clock()
-    previous = [f.paper for f in read_findings_jsonl(out / "findings.jsonl")] if update and (
-        out / "findings.jsonl").is_file() else []
-    with clock("read"):
-        entries, papers = read_merged(paths, warnings=warnings, source=source,
-                                      columns=columns, previous=previous)
-        # In id order: every export lists papers sorted, and entities are first seen (and
-        # named) in the same order whether the papers come from one build or an update.
-        papers.sort(key=lambda p: p.id)
     formats = list(formats)
     needs_graph = any(name not in STREAMED_FORMATS for name in formats)
     builder = GraphBuilder(graph=nx.MultiDiGraph() if needs_graph else None)
-    cache = FindingsCache(out / "cache.sqlite") if use_cache else None
-    try:
-        with atomic_open(out / "findings.jsonl") as handle:
-            def written(findings: Iterator[tuple[PaperFindings, str]],
-                        ) -> Iterator[PaperFindings]:
-                while True:
-                    with clock("extract (waiting for workers)"):
-                        item = next(findings, None)
-                    if item is None:
-                        return
-                    record, line = item
-                    handle.write(line)
-                    handle.write("\n")
-                    yield record
+    # The merged papers wait on disk, not in memory, and come back in id order: every export
+    # lists papers sorted, and entities are first seen (and named) in the same order whether
+    # the papers come from one build or an update.
+    with PaperSpool(out) as papers:
+        with clock("read"):
+            if update and (out / "findings.jsonl").is_file():
+                papers.extend(f.paper for f in read_findings_jsonl(out / "findings.jsonl"))
+            entries = _spool(papers, paths, warnings=warnings, source=source, columns=columns)
+        cache = FindingsCache(out / "cache.sqlite") if use_cache else None
+        try:
+            with atomic_open(out / "findings.jsonl") as handle:
+                def written(findings: Iterator[tuple[PaperFindings, str]],
+                            ) -> Iterator[PaperFindings]:
+                    while True:
+                        with clock("extract (waiting for workers)"):
+                            item = next(findings, None)
+                        if item is None:
+                            return
+                        record, line = item
+                        handle.write(line)
+                        handle.write("\n")
+                        yield record
 
-            records = written(iter_findings_lines(
-                papers, extractor=extractor, workers=workers, cache=cache, progress=progress,
-                executor=executor, scheduler=scheduler))
-            if STREAMED_FORMATS.intersection(formats):
-                files = _write_streamed(stream_triples(records, builder), formats, out, clock)
-            else:
-                with clock("merge"):
-                    for record in records:
-                        builder.add(record)
-                    builder.finish()
-                files = {}
-    finally:
-        if cache is not None:
-            cache.close()
-    report = BuildReport(entries=entries, papers=len(papers), summary=builder.summary(),
+                records = written(iter_findings_lines(
+                    papers, extractor=extractor, workers=workers, cache=cache,
+                    progress=progress, executor=executor, scheduler=scheduler))
+                if STREAMED_FORMATS.intersection(formats):
+                    files = _write_streamed(stream_triples(records, builder), formats, out,
+                                            clock)
+                else:
+                    with clock("merge"):
+                        for record in records:
+                            builder.add(record)
+                        builder.finish()
+                    files = {}
+        finally:
+            if cache is not None:
+                cache.close()
+    report = BuildReport(entries=entries, papers=builder.papers, summary=builder.summary(),
                          warnings=warnings, timings=clock.timings)
     if needs_graph:
         assert builder.graph is not None

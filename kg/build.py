@@ -28,6 +28,7 @@ import networkx as nx
 
 from kg.model import Entity, PaperFindings
 from kg.normalize import norm_key
+from kg.tally import month_of
 from kg.vocab import Vocabulary, is_acronym, load_vocabulary
 
 __all__ = ["EdgeEvidence", "GraphBuilder", "PaperBlock", "build_graph", "graph_summary"]
@@ -137,7 +138,7 @@ class GraphBuilder:
         for entity in record.entities:
             ids[entity.id] = self._merge_entity(entity)
         edges = self._edges(paper.id, record, ids)
-        month = sys.intern(str(paper.published or "")[:7])
+        month = sys.intern(month_of(paper.published))
         self.related.append((month, array("I", sorted({
             self._code(d["relation"], v) for u, v, _, d in edges if u == paper.id}))))
         if self.graph is not None:

@@ -119,21 +119,14 @@ def iter_findings_lines(papers: Iterable[Paper], *, extractor: str = DEFAULT_EXT
     if cache is None:
         yield from extract_lines(papers, **run)
         return
-    ahead, in_order = itertools.tee(papers)
-    keys: dict[str, str] = {}  # paper id -> cache key, for papers seen ahead
-
-    def missing() -> Iterator[Paper]:
-        for paper in ahead:
-            key = keys[paper.id] = paper_key(paper, extractor)
-            if not cache.has(key):
-                yield paper
-
-    fresh = extract_lines(missing(), **run)
+    # Each paper's cache key once, shared by both passes: one picks the papers to extract a
+    # little ahead, the other hands findings back in order.
+    ahead, in_order = itertools.tee((paper, paper_key(paper, extractor)) for paper in papers)
+    fresh = extract_lines((paper for paper, key in ahead if not cache.has(key)), **run)
     while chunk := list(itertools.islice(in_order, batch)):
-        chunk_keys = [keys.pop(p.id, None) or paper_key(p, extractor) for p in chunk]
-        cached = cache.get_many(chunk_keys)
+        cached = cache.get_many([key for _, key in chunk])
         new: list[tuple[str, str]] = []
-        for key in chunk_keys:
+        for _, key in chunk:
             if key in cached:
                 yield cached[key]
             else:

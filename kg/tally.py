@@ -21,7 +21,7 @@ from functools import cache
 
 import networkx as nx
 
-__all__ = ["COUNTED", "MONTHLY", "PAIRS", "Tally", "count_tallies", "tallies"]
+__all__ = ["COUNTED", "MONTHLY", "PAIRS", "Tally", "count_tallies", "month_of", "tallies"]
 
 # Relations whose concepts are counted (proposes names one-off systems; outperforms links
 # systems, not a paper to a concept).
@@ -100,6 +100,11 @@ def count_tallies(related: Iterable[tuple[str, Mapping[str, Iterable[str]]]],
     return sorted(found)
 
 
+def month_of(published: str | None) -> str:
+    """ "2024-03-02" -> "2024-03", the month a paper is counted in ("" when undated)."""
+    return str(published or "")[:7]
+
+
 def _related(G: nx.MultiDiGraph) -> Iterator[tuple[str, dict[str, set[str]]]]:
     for paper, data in G.nodes(data=True):
         if data.get("kind") != "Paper":
@@ -107,7 +112,7 @@ def _related(G: nx.MultiDiGraph) -> Iterator[tuple[str, dict[str, set[str]]]]:
         direct: dict[str, set[str]] = {}
         for _, target, relation in G.out_edges(paper, data="relation"):
             direct.setdefault(relation, set()).add(target)
-        yield str(data.get("published") or "")[:7], direct
+        yield month_of(data.get("published")), direct
 
 
 def tallies(G: nx.MultiDiGraph) -> Iterator[Tally]:

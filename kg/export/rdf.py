@@ -46,7 +46,6 @@ __all__ = [
     "generate_ntriples",
     "generate_trig",
     "generate_triples",
-    "node_iri",
     "nt_literal",
     "paper_block_triples",
     "shared_triples",
@@ -119,11 +118,6 @@ def paper_term(node: str) -> str:
 
 def entity_term(node: str) -> str:
     return _iri(ID_NS + node)
-
-
-def node_iri(G: nx.MultiDiGraph, node: str) -> str:
-    """The IRI of a graph node, as an N-Triples term."""
-    return paper_term(node) if G.nodes[node].get("kind") == "Paper" else entity_term(node)
 
 
 def _source_id(path: str) -> str:

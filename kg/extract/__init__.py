@@ -243,7 +243,6 @@ def _run(papers: Iterable[Paper], job: Callable, *, extractor: str, workers: int
     if executor != "local":
         raise ValueError(f"unknown executor '{executor}' (known: {', '.join(EXECUTORS)})")
     if workers <= 1:
-        get_extractor(extractor)
         for chunk in _chunks(papers, chunksize):
             yield from job((extractor, chunk))
         return

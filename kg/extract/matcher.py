@@ -8,6 +8,7 @@ so prose words ("tee", "pareto frontier") do not.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from kg.normalize import TOKEN_RE, token_key
@@ -53,31 +54,34 @@ class VocabMatcher:
 
     def find(self, text: str) -> list[Match]:
         """Every longest, non-overlapping vocabulary match in ``text``, left to right."""
-        tokens = [(m.group(0), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
-        keys = [token_key(t) for t, _, _ in tokens]
+        tokens = [m.span() for m in TOKEN_RE.finditer(text)]
+        keys = list(map(token_key, TOKEN_RE.findall(text)))
+        root = self.root
         out: list[Match] = []
-        i = 0
-        while i < len(tokens):
+        end_tok = 0
+        # Only tokens that can begin a name are tried (a few in a hundred): the scan is a
+        # list comprehension, not a Python loop over every token.
+        for i in [i for i, key in enumerate(keys) if key in root]:
+            if i < end_tok:
+                continue  # inside the previous match
             best: tuple[int, Concept, bool] | None = None
-            node = self.root
+            node = root
             j = i
-            while j < len(tokens) and keys[j] in node:
+            while j < len(keys) and keys[j] in node:
                 node = node[keys[j]]
                 j += 1
-                if j - 1 > i and tokens[j - 1][1] - tokens[j - 2][2] > 2:
+                if j - 1 > i and tokens[j - 1][0] - tokens[j - 2][1] > 2:
                     break  # names do not span wide gaps ("GPU (...) memory")
                 entry = node.get("")
                 if entry is not None:
-                    hit = _pick(entry, tokens[i:j])
+                    hit = _pick(entry, text, tokens[i:j])
                     if hit is not None:
                         best = (j, hit[0], hit[1])
             if best is None:
-                i += 1
                 continue
             end_tok, concept, acronym = best
-            start, end = tokens[i][1], tokens[end_tok - 1][2]
+            start, end = tokens[i][0], tokens[end_tok - 1][1]
             out.append(Match(start, end, text[start:end], concept, acronym))
-            i = end_tok
         return out
 
 
@@ -93,12 +97,21 @@ def _case_sensitive(name: str, entity_type: str = "") -> bool:
     return " " not in name and "-" not in name and name[:1].isupper() and name[1:].islower()
 
 
-def _pick(entry: _Entry, tokens: list[tuple[str, int, int]]) -> tuple[Concept, bool] | None:
-    surface = " ".join(t for t, _, _ in tokens)
+def _pick(entry: _Entry, text: str, spans: list[tuple[int, int]]
+          ) -> tuple[Concept, bool] | None:
+    surface = None
     for concept, name, acronym in entry.concepts:
         if not acronym:
             return concept, False
+        if surface is None:
+            surface = " ".join(text[s:e] for s, e in spans)
         written = surface[:-1] if surface.endswith("s") and not name.endswith("s") else surface
-        if written == " ".join(TOKEN_RE.findall(name)):
+        if written == _written(name):
             return concept, True
     return None
+
+
+@functools.lru_cache(maxsize=None)
+def _written(name: str) -> str:
+    """A case-sensitive name as its tokens, space-joined: what a surface must equal."""
+    return " ".join(TOKEN_RE.findall(name))

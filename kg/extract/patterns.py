@@ -58,6 +58,8 @@ class Patterns:
     background_re: re.Pattern[str] = field(init=False, repr=False)
     outperform_re: re.Pattern[str] = field(init=False, repr=False)
     comparison_re: re.Pattern[str] = field(init=False, repr=False)
+    model_name_re: re.Pattern[str] = field(init=False, repr=False)
+    novel_phrase_re: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         for name, words in (("self_reference_re", self.self_reference),
@@ -65,6 +67,25 @@ class Patterns:
                             ("outperform_re", self.outperform_verbs),
                             ("comparison_re", self.comparison_preps)):
             object.__setattr__(self, name, _alternation(words))
+        object.__setattr__(self, "model_name_re", _model_name_re(self.model_families))
+        object.__setattr__(self, "novel_phrase_re", _novel_phrase_re(self.novel_heads))
+
+
+def _model_name_re(families: tuple[str, ...]) -> re.Pattern[str]:
+    """A versioned model name of a known family: "Llama-3-70B", "Qwen2.5-7B-Instruct"."""
+    body = "|".join(re.escape(f) for f in families)
+    return re.compile(
+        r"(?<![\w-])(?:" + body + r")(?:[- ]?v?\d+(?:\.\d+)?[a-zA-Z]?)?"
+        r"(?:[- ](?:\d+(?:\.\d+)?[BMbm]|\d+x\d+[Bb]|[Cc]hat|[Ii]nstruct|[Mm]ini|[Cc]oder|"
+        r"[Tt]urbo|[Pp]ro|[Ff]lash|[Ss]onnet|[Hh]aiku|[Oo]pus|[Bb]ase|[Ll]arge|[Ss]mall|"
+        r"[Mm]edium|V[LlIi]|Math|R1|Distill|SFT|MoE|[Ll]ite|[Nn]ano))*(?![\w-])")
+
+
+def _novel_phrase_re(heads: frozenset[str]) -> re.Pattern[str]:
+    """ "a novel adversarial consistency training approach": 2-4 words before a head noun."""
+    body = "|".join(sorted(heads))
+    return re.compile(r"\b(?:a|an)\s+(?:novel|new)\s+((?:[a-z][a-z-]+\s+){2,4}?)(?:" + body +
+                      r")\b")
 
 
 def parse_patterns(data: dict, *, source: str = "<patterns>") -> Patterns:

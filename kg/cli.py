@@ -123,6 +123,9 @@ def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
                               scheduler=scheduler)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if report.swept:
+        click.echo(f"Removed {len(report.swept)} temporaries an interrupted build had left "
+                   f"in {output}.", err=True)
     click.echo(f"Read {report.entries} entries from {len(files)} files: "
                f"{report.papers} distinct papers.")
     click.echo("Nodes: " + ", ".join(f"{k} {v}" for k, v in report.summary["nodes"].items()))

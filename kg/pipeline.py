@@ -22,6 +22,7 @@ from kg.export.rdf import stream_triples
 from kg.extract import DEFAULT_EXTRACTOR, extract_lines
 from kg.fileio import atomic_open, write_lines, write_text
 from kg.model import Paper, PaperFindings
+from kg.outlock import output_lock
 from kg.readers import merge_papers, read_source
 from kg.spool import PaperSpool
 
@@ -52,6 +53,8 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # Temporaries a killed build had left in the output folder, removed before this one.
+    swept: list[Path] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"entries": self.entries, "papers": self.papers, **self.summary,
@@ -215,12 +218,29 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     ``output`` are kept and ``paths`` adds to them; the result is identical to a full build
     of all the inputs.
 
+    The build holds ``output`` for itself (``kg.outlock``): a second build into the same
+    folder meanwhile raises ``OutputBusyError``, and temporaries a killed build left there are
+    removed first (listed in ``BuildReport.swept``).
+
     One pass: each paper's findings go to findings.jsonl, are merged into the graph and
     written to the streamed formats (N-Triples, Turtle, shards, the store) as they arrive,
     so those formats never need the whole graph in memory. It is held only when a format
     that reads it (HTML, JSON-LD, the property-graph files) is asked for.
     """
-    out = Path(output)
+    with output_lock(output) as swept:
+        report = _build(paths, Path(output), formats=formats, extractor=extractor,
+                        progress=progress, source=source, columns=columns, workers=workers,
+                        update=update, use_cache=use_cache, executor=executor,
+                        scheduler=scheduler)
+    report.swept = swept
+    return report
+
+
+def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], extractor: str,
+           progress: Progress | None, source: str | None, columns: dict[str, str] | None,
+           workers: int, update: bool, use_cache: bool, executor: str,
+           scheduler: str | None) -> BuildReport:
+    """``build`` once the output folder is held."""
     warnings: list[str] = []
     clock = _Clock()
     formats = list(formats)

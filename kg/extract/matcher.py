@@ -111,7 +111,7 @@ def _pick(entry: _Entry, text: str, spans: list[tuple[int, int]]
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=1 << 14)
 def _written(name: str) -> str:
     """A case-sensitive name as its tokens, space-joined: what a surface must equal."""
     return " ".join(TOKEN_RE.findall(name))

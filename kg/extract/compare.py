@@ -35,6 +35,9 @@ _APPOSITION = re.compile(r"[\w.+-]+(?:\s+[\w.+-]+){0,3}?\s+(?:system|solution|me
                          r"approach|baseline|engine|library|implementation|model|algorithm|"
                          r"technique|design|tool|work|accelerator|scheme|compiler|"
                          r"scheduler)s?,?\s+([A-Za-z][\w.+-]*[A-Za-z0-9+])")
+# Lower-case model names with a version digit ("s1", "o1", "o3-mini"), taken only as the
+# continuation of a list of names ("outperforms LIMO and s1"), where they cannot be prose.
+_LOWER_MODEL = re.compile(r"[a-z]{1,3}\d+(?:[.-][a-z0-9]+)*")
 _NUMBER_AFTER = re.compile(r"\s*(?:\d|an?\s+order|half|twice|double|one|two|three|four|five|ten)")
 
 
@@ -157,7 +160,7 @@ def _unknown_names(sentence: Sentence, cue_end: int, limit: int, candidates: lis
             pos = n.end()
             continue
         named = is_name(word) or (re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*", word) and (
-            out or n.start() - cue_end < 3))
+            out or n.start() - cue_end < 3)) or (out and _LOWER_MODEL.fullmatch(word))
         if not named or word.lower() in patterns.vague_baselines:
             break
         s = sentence.start + n.start()

@@ -42,7 +42,7 @@ class VocabMatcher:
             if not concept.match:
                 continue
             for name in concept.names:
-                keys = [token_key(t) for t in TOKEN_RE.findall(name)]
+                keys = _tokens(name)[1]
                 if not keys:
                     continue
                 node = self.root
@@ -54,8 +54,7 @@ class VocabMatcher:
 
     def find(self, text: str) -> list[Match]:
         """Every longest, non-overlapping vocabulary match in ``text``, left to right."""
-        tokens = [m.span() for m in TOKEN_RE.finditer(text)]
-        keys = list(map(token_key, TOKEN_RE.findall(text)))
+        tokens, keys = _tokens(text)
         root = self.root
         out: list[Match] = []
         end_tok = 0
@@ -83,6 +82,22 @@ class VocabMatcher:
             start, end = tokens[i][0], tokens[end_tok - 1][1]
             out.append(Match(start, end, text[start:end], concept, acronym))
         return out
+
+
+_APOSTROPHES = ("'", "\u2019")
+
+
+def _tokens(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The spans of ``text``'s tokens and their folded keys. A possessive "s" ("the token's")
+    keys as "'s", so that it matches only names written with one ("Humanity's Last Exam"),
+    not "tokens/s"."""
+    spans = [m.span() for m in TOKEN_RE.finditer(text)]
+    keys = list(map(token_key, TOKEN_RE.findall(text)))
+    if "'" in text or "\u2019" in text:
+        for i in [i for i, key in enumerate(keys) if key == "s"]:
+            if i and text[spans[i][0] - 1] in _APOSTROPHES:
+                keys[i] = "'s"
+    return spans, keys
 
 
 def _case_sensitive(name: str, entity_type: str = "") -> bool:

@@ -6,11 +6,9 @@ import pytest
 
 from kg.extract import get_extractor
 from kg.extract.acronyms import find_definitions
-from kg.extract.matcher import VocabMatcher
 from kg.extract.text import split_sentences
 from kg.model import Paper
 from kg.readers import read_papers
-from kg.vocab import load_vocabulary
 
 
 def _relations(paper: Paper) -> dict[str, set[str]]:
@@ -32,14 +30,6 @@ def test_acronyms_schwartz_hearst(text: str, long: str, short: str) -> None:
     (d,) = find_definitions(text)
     assert (d.long, d.short) == (long, short)
     assert text[d.long_start:d.long_end] == long
-
-
-def test_matcher_longest_match_and_acronym_case() -> None:
-    matcher = VocabMatcher(load_vocabulary())
-    found = {m.surface: m.concept.id for m in matcher.find(
-        "NVIDIA H100 GPUs and a tee shirt, with TEEs and MoEs")}
-    assert found == {"NVIDIA H100": "hardware/nvidia-h100", "GPUs": "hardware/gpu",
-                     "TEEs": "hardware/tee", "MoEs": "technique/moe"}
 
 
 def test_text_sentences_keep_offsets() -> None:

@@ -8,7 +8,9 @@ For each size, writes a corpus with ../shared/bench/make_corpus.py (kept in --wo
 ``kg build`` (read, extract, merge, write N-Triples + Turtle + Oxigraph store) in a fresh
 process, and prints papers/s, per-stage seconds and peak RSS. Then, at --rdflib-size, times
 rdflib's own ``Graph.serialize`` of the same graph (Turtle and N-Triples) against kg's
-writers and prints the ratio. Targets (issue 7): >= 2,000 papers/s at 100,000 papers,
+writers and prints the ratio. After each build it loads that build's graph.nt into a fresh
+store alone and prints the CPU per paper (all, extraction, store) and the throughput the CPU
+allows on this machine's cores. Targets (issue 7): >= 2,000 papers/s at 100,000 papers,
 <= 1.5 GB peak, time per paper at 100,000 within 1.2x of that at 10,000.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -41,6 +44,41 @@ print(json.dumps({"papers": report.papers, "total": total, "timings": report.tim
                   "cpu_main": own.ru_utime + own.ru_stime,
                   "cpu_workers": kids.ru_utime + kids.ru_stime}))
 """
+
+
+# The store alone: the build's graph.nt bulk-loaded into a fresh store in the build's chunks
+# (what the build's store thread does), so its CPU is known apart from everything else.
+STORE_CHILD = r"""
+import itertools, json, resource, shutil, sys
+from kg.export.rdf import CHUNK_TRIPLES
+from kg.sparql import StoreWriter
+nt, target = sys.argv[1], sys.argv[2]
+shutil.rmtree(target, ignore_errors=True)
+writer = StoreWriter(target)
+with open(nt, "rb") as handle:
+    while lines := list(itertools.islice(handle, CHUNK_TRIPLES)):
+        writer.feed(b"".join(lines))
+writer.finish()
+shutil.rmtree(target, ignore_errors=True)
+own = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"cpu": own.ru_utime + own.ru_stime}))
+"""
+
+
+def cpu_budget(size: int, data: dict, work: Path, cores: int) -> None:
+    """Where the CPU goes per paper, and the throughput it allows on ``cores`` cores."""
+    result = subprocess.run([sys.executable, "-c", STORE_CHILD,
+                             str(work / f"build-{size}" / "graph.nt"),
+                             str(work / f"store-alone-{size}")],
+                            check=True, capture_output=True, text=True)
+    store = json.loads(result.stdout.strip().splitlines()[-1])["cpu"] / data["papers"] * 1e3
+    total = (data["cpu_main"] + data["cpu_workers"]) / data["papers"] * 1e3
+    extract = data["cpu_workers"] / data["papers"] * 1e3
+    print(f"  CPU per paper: {total:.2f} ms in all (extraction {extract:.2f} ms in the "
+          f"workers; the store, loaded alone from graph.nt, {store:.2f} ms). On {cores} cores "
+          f"the CPU bounds the build at {cores / total * 1e3:.0f} papers/s, the store alone at "
+          f"{cores / store * 1e3:.0f} papers/s; 2,000 papers/s allows "
+          f"{cores / 2000 * 1e3:.2f} ms.")
 
 
 def corpus(size: int, work: Path) -> Path:
@@ -100,6 +138,7 @@ def main() -> int:
               f"{data['worker_peak_mb']:.0f} MB); CPU {data['cpu_main']:.0f} s in the main "
               f"process (store thread included) + {data['cpu_workers']:.0f} s in the workers; "
               f"{stages}")
+        cpu_budget(size, data, work, os.cpu_count() or 1)
     sizes = sorted(per_paper)
     if len(sizes) > 1:
         print(f"time per paper at {sizes[-1]} / at {sizes[0]}: "

@@ -38,6 +38,10 @@ _APPOSITION = re.compile(r"[\w.+-]+(?:\s+[\w.+-]+){0,3}?\s+(?:system|solution|me
 # Lower-case model names with a version digit ("s1", "o1", "o3-mini"), taken only as the
 # continuation of a list of names ("outperforms LIMO and s1"), where they cannot be prose.
 _LOWER_MODEL = re.compile(r"[a-z]{1,3}\d+(?:[.-][a-z0-9]+)*")
+_SETTING = re.compile(r"\b(?:in|on|under|across|during|within|at)\b")
+# "compared to its equivalents in xformers": the system named after "in" is the baseline.
+_COUNTERPART = re.compile(r"\s*(?:(?:the|its|their)\s+)?(?:\w+\s+)?(?:equivalents?|"
+                          r"counterparts?|implementations?|versions?)\s+(?:in|on)\s+")
 _NUMBER_AFTER = re.compile(r"\s*(?:\d|an?\s+order|half|twice|double|one|two|three|four|five|ten)")
 
 
@@ -107,6 +111,11 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
     if unknown and (not found or unknown[0][0] < found[0][0]):
         return unknown
     if not found or found[0][0] - region_start >= 80:
+        return []
+    gap = sentence.text[cue_end:found[0][0] - sentence.start]
+    if _SETTING.search(gap) and not _COUNTERPART.fullmatch(gap):
+        # "62% less than the baseline model in a semi-supervised learning setup": a name after
+        # a preposition is the setting of the comparison, not what was beaten.
         return []
     specific = _SPECIFIC_BASELINE.match(sentence.text, max(0, found[0][0] - sentence.start - 30))
     if specific and specific.start(1) <= found[0][0] - sentence.start < specific.end(1):

@@ -1,0 +1,36 @@
+"""Comparisons: who beats whom, as the rules read a sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import get_extractor
+from kg.model import Paper
+
+
+def _beats(abstract: str, title: str = "Zephyrus: fast serving") -> set[tuple[str, str]]:
+    paper = Paper(id="p", title=title, abstract=abstract)
+    findings = get_extractor()(paper)
+    labels = {e.id: e.label for e in findings.entities} | {"p": "@paper"}
+    return {(labels[r.source], labels[r.target]) for r in findings.relations
+            if r.type == "outperforms"}
+
+
+def test_compare_lower_case_versioned_name_continues_a_list() -> None:
+    assert _beats("Zephyrus reaches 57% on AIME and outperforms LIMO and s1 by 13%.") == {
+        ("Zephyrus", "LIMO"), ("Zephyrus", "s1")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Zephyrus uses 62% less energy than the baseline model in a semi-supervised learning setup.",
+    "Zephyrus outperforms previous models that rely on sensor-specific pretraining.",
+    "Zephyrus is 3x faster than prior systems on tensor parallelism workloads.",
+])
+def test_compare_a_name_after_a_preposition_is_the_setting_not_the_loser(sentence: str) -> None:
+    assert _beats(sentence) == set()
+
+
+def test_compare_counterparts_in_a_named_system_are_that_system() -> None:
+    assert _beats("Zephyrus yields a 1.4x speedup compared to its equivalents in xformers.") == {
+        ("Zephyrus", "xformers")}
+    assert _beats("Zephyrus is 2x faster than vLLM on H100 GPUs.") == {("Zephyrus", "vLLM")}

@@ -533,18 +533,20 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                     propose(candidate, (d.long_start, d.long_end))
         if not proposal[sentence.start]:
             continue
-        listed = False
+        listed: int | None = None  # where the last proposed definition of a list ended
         for d in definitions:
             start = min(d.long_start, d.short_start)
             if not sentence.start <= start < sentence.end:
                 continue
-            # "we propose A (X) to ..., B (Y) to ..., and C (Z)": the list continues the object.
-            if listed or _is_object_of_cue(text[sentence.start:start], patterns):
+            # "we propose A (X) to ..., B (Y) to ..., and C (Z)": the list continues the object,
+            # unless a new clause began ("termed X (Y), can process ... audio-visual (AV) data").
+            if (listed is not None and not _NEW_CLAUSE.search(text[listed:start])) or \
+                    _is_object_of_cue(text[sentence.start:start], patterns):
                 candidate = registry.get(d.short) or registry.get(d.long)
                 if candidate is not None and candidate.concept is None and \
                         candidate.type != "Metric":
                     propose(candidate, (d.long_start, d.long_end))
-                    listed = True
+                    listed = max(d.long_end, d.short_end)
         for name, start, end in _names_after_cue(sentence, patterns):
             if any(d.long_start <= start < d.long_end for d in definitions):
                 continue  # "called Sparse Continual Learning (SparCL)": the definition names it
@@ -565,8 +567,9 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                     or _self_subject(sentence.text[:m.start(1)])):
                 continue
             phrase = m.group(2)
-            if registry.get(phrase) is not None or vocab.lookup(phrase) is not None:
-                continue
+            if registry.get(phrase) is not None or vocab.lookup(phrase) is not None or \
+                    _MODIFIER_SUFFIX.search(phrase):
+                continue  # "a Random Forest-based prediction model": a modifier, not a name
             begin = sentence.start + m.start(2)
             if any(d.long_start <= begin < d.long_end for d in definitions):
                 continue  # the definition "Long Form (LF)" names it whole
@@ -608,6 +611,9 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
             propose(Candidate("Technique", name), (m.start(), m.end()))
 
 
+# A finite or modal verb: the words after a listed name have started a clause of their own.
+_NEW_CLAUSE = re.compile(r"\b(?:can|could|will|would|may|might|is|are|was|were|has|have|had|"
+                         r"does|do|did|shows?|achieves?|enables?|allows?)\b")
 _NEW_APPOSITIVE = re.compile(r"(?<![\w-])([A-Za-z][\w.+-]*[A-Za-z0-9+])\s*[,:]\s+(?:the|a|an)\s+"
                              r"(?:first|novel|new)\b")
 # What every match of _NEW_APPOSITIVE contains: searched first, as the full pattern, which
@@ -654,6 +660,12 @@ _LOWER_WORD = re.compile(r"[a-z]+")
 _HYPHENATED_NAME = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[.+][A-Za-z0-9]+)*"
                               r"(?:-[A-Za-z0-9]+(?:[.+][A-Za-z0-9]+)*)+\+*(?![\w])")
 _WORD = re.compile(r"[A-Za-z]+")
+# Phrases that end as modifiers ("Random Forest-based", "Transformer-driven"): not names.
+_MODIFIER_SUFFIX = re.compile(r"-(?:based|driven|aware|enabled|powered|inspired|guided|"
+                              r"assisted|oriented|centric|level|like|specific|friendly)$")
+# A function word glued to a name by a dash the text lost ("KernelEvolve-an agentic ...").
+_DASHED_WORD = re.compile(r"-(?:a|an|the|to|which|that|and|or|for|with|in|on|is)$")
+_PLURAL_BEFORE = re.compile(r"[a-z]{2,}[^s\W]s,?\s*$")
 _CLAUSE_PUNCT = re.compile(r"[,;:()]")
 _ARTICLE = re.compile(r"\b(?:a|an)\b")
 _STOP_SCAN = {"for", "to", "of", "on", "that", "which", "with", "in", "by", "from", "using",
@@ -674,6 +686,8 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
         if cue not in cue_words:
             continue
         naming = cue in patterns.naming_cues
+        if cue == "namely" and _PLURAL_BEFORE.search(sentence.text, 0, m.start()):
+            continue  # "edge devices, namely Raspberry Pis": examples of a kind, not a name
         gerund = cue.endswith("ing")
         if not naming and not gerund and not _self_subject(sentence.text[: m.start()]):
             continue  # "hardware co-designed LLMs": a participle, not the paper proposing
@@ -703,7 +717,9 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
                           _COMMON_CAPITALIZED and _APPOSITIVE.match(rest, n.end()))
             if is_name(word) or (naming and word[0].isupper()) or appositive:
                 start = sentence.start + m.end() + n.start()
-                out.append((word.rstrip("."), start, start + len(word.rstrip("."))))
+                # "KernelEvolve-an agentic ... framework-to tackle": a dash lost in the text.
+                word = _DASHED_WORD.sub("", word.rstrip("."))
+                out.append((word, start, start + len(word)))
                 # "named HeteroIR and HeteroIM": a short list of names continues.
                 tail = rest[n.end():]
                 while (more := re.match(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)"

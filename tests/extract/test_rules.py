@@ -79,3 +79,34 @@ def test_rules_paper_acronym_overrides_vocabulary() -> None:
                   abstract="We propose dynamic data removal (DDR) to cut cost. DDR is fast.")
     relations = _relations(paper)
     assert "DRAM" not in relations.get("targets", set())
+
+
+@pytest.mark.parametrize(("abstract", "not_proposed"), [
+    # A plural before "namely" lists examples of a kind, not the paper's named system.
+    ("Our testbed has resource-constrained edge devices, namely Raspberry Pis, and a server.",
+     "Raspberry"),
+    ("We present a taxonomy of three classes of schedulers, namely OS-level and Cluster.",
+     "OS-level"),
+    # A title-case phrase ending as a modifier is not a name.
+    ("We developed a Random Forest-based prediction model of GEMM energy.",
+     "Random Forest-based"),
+    # A later definition in another clause does not continue the list of proposed names.
+    ("We present a network, termed the cooperative computing (CC) architecture, which can "
+     "process large amounts of audio-visual (AV) data.", "audio-visual"),
+])
+def test_rules_not_proposed(abstract: str, not_proposed: str) -> None:
+    relations = _relations(Paper(id="p", title="A study of systems", abstract=abstract))
+    assert not_proposed not in relations.get("proposes", set())
+
+
+def test_rules_proposed_name_loses_a_word_glued_by_a_lost_dash() -> None:
+    paper = Paper(id="p", title="Scaling agentic kernel coding",
+                  abstract="This paper presents KernelEvolve-an agentic kernel coding "
+                           "framework-to tackle heterogeneity.")
+    assert _relations(paper)["proposes"] == {"KernelEvolve"}
+
+
+def test_rules_namely_after_a_singular_names_the_contribution() -> None:
+    paper = Paper(id="p", title="A study of systems",
+                  abstract="We further propose a framework, namely NASAIC, for co-design.")
+    assert _relations(paper)["proposes"] == {"NASAIC"}

@@ -38,10 +38,13 @@ _APPOSITION = re.compile(r"[\w.+-]+(?:\s+[\w.+-]+){0,3}?\s+(?:system|solution|me
 # Lower-case model names with a version digit ("s1", "o1", "o3-mini"), taken only as the
 # continuation of a list of names ("outperforms LIMO and s1"), where they cannot be prose.
 _LOWER_MODEL = re.compile(r"[a-z]{1,3}\d+(?:[.-][a-z0-9]+)*")
-_SETTING = re.compile(r"\b(?:in|on|under|across|during|within|at)\b")
+_SETTING = re.compile(r"\b(?:in|on|under|across|during|within|at|with)\b")
 # "compared to its equivalents in xformers": the system named after "in" is the baseline.
 _COUNTERPART = re.compile(r"\s*(?:(?:the|its|their)\s+)?(?:\w+\s+)?(?:equivalents?|"
                           r"counterparts?|implementations?|versions?)\s+(?:in|on)\s+")
+_EXAMPLES = re.compile(r"\b(?:such as|like|including|e\.g\.,?)\s+")
+_MODIFIER = re.compile(r"-(?:based|driven|aware|enabled|powered|inspired|guided|assisted|"
+                       r"oriented|centric|level|like|specific|friendly)$", re.I)
 _NUMBER_AFTER = re.compile(r"\s*(?:\d|an?\s+order|half|twice|double|one|two|three|four|five|ten)")
 
 
@@ -100,12 +103,19 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
             patterns: Patterns) -> list[tuple[int, Candidate]]:
     """Named systems in the clause after a cue, up to the clause's end: the known ones
     (vocabulary, acronyms) or product-like names, whichever comes first."""
+    examples = _EXAMPLES.search(sentence.text, cue_end, cue_end + 100)
+    if examples and _is_vague_phrase(sentence.text[cue_end:examples.start()], patterns):
+        # "compared to existing SSD-based solutions such as FlexGen": the examples are named.
+        cue_end = examples.end()
     region_start = sentence.start + cue_end
     rest = sentence.text[cue_end:]
     stop = _CLAUSE_END.search(rest)
     region_end = region_start + (stop.start() if stop else len(rest))
+    # A known name inside the paper's own name ("MoE" in "SE-MoE") is not a mention of it.
+    own = [span for c in candidates if c.proposed for span in c.spans]
     found = [(s, c) for s, c in _mentions_in(candidates, region_start, region_end)
-             if c.type in ("Technique", "Model") and not c.proposed]
+             if c.type in ("Technique", "Model") and not c.proposed
+             and not any(os_ <= s < oe for os_, oe in own)]
     unknown = _unknown_names(sentence, cue_end, region_end - sentence.start, candidates,
                              patterns)
     if unknown and (not found or unknown[0][0] < found[0][0]):
@@ -124,7 +134,13 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
         label = specific.group(1)
         return [(s, Candidate("Technique", label, spans=[(s, s + len(label))],
                               rules=["outperforms.v1"]))]
-    if _vague(sentence.text, found[0][0] - sentence.start, found[0][1], patterns):
+    surface = sentence.text[found[0][0] - sentence.start:
+                            next(e for s_, e in found[0][1].spans if s_ == found[0][0])
+                            - sentence.start]
+    if _vague(sentence.text, found[0][0] - sentence.start, found[0][1], patterns) or (
+            _is_vague_phrase(gap, patterns) and not is_name(surface)):
+        # "existing serverful and serverless FL systems": a known word inside a vague
+        # baseline; "the state-of-the-art serving system vLLM" names it.
         # "than the state-of-the-art ANNS solution DiskANN": a name in apposition is the loser.
         tail = sentence.text[found[0][0] - sentence.start:]
         m = _APPOSITION.match(tail)
@@ -168,6 +184,8 @@ def _unknown_names(sentence: Sentence, cue_end: int, limit: int, candidates: lis
             # "than the state-of-the-art work FlightLLM": skip to the name.
             pos = n.end()
             continue
+        if _MODIFIER.search(word):
+            break  # "alternative LLM-based solutions": a modifier of a vague baseline
         named = is_name(word) or (re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*", word) and (
             out or n.start() - cue_end < 3)) or (out and _LOWER_MODEL.fullmatch(word))
         if not named or word.lower() in patterns.vague_baselines:
@@ -179,6 +197,14 @@ def _unknown_names(sentence: Sentence, cue_end: int, limit: int, candidates: lis
                                  rules=["outperforms.v1"])))
         pos = n.end()
     return out
+
+
+def _is_vague_phrase(text: str, patterns: Patterns) -> bool:
+    """Whether ``text`` (what stands between a cue and a name) calls the baseline vaguely:
+    "existing serverful and", "other asynchronous", "current protocols by reducing the"."""
+    lower = text.lower()
+    return any(w in patterns.vague_baselines for w in re.findall(r"[a-z-]+", lower)) or any(
+        " " in v and v in lower for v in patterns.vague_baselines)
 
 
 def _vague(text: str, pos: int, candidate: Candidate, patterns: Patterns) -> bool:

@@ -34,3 +34,33 @@ def test_compare_counterparts_in_a_named_system_are_that_system() -> None:
     assert _beats("Zephyrus yields a 1.4x speedup compared to its equivalents in xformers.") == {
         ("Zephyrus", "xformers")}
     assert _beats("Zephyrus is 2x faster than vLLM on H100 GPUs.") == {("Zephyrus", "vLLM")}
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # The examples after a vague baseline are the losers.
+    ("Zephyrus improves throughput by 11x compared to existing SSD-based solutions such as "
+     "FlexGen.", {("Zephyrus", "FlexGen")}),
+    ("Zephyrus outperforms single-agent RL baselines such as Proximal Policy Optimization and "
+     "Soft Actor-Critic.", {("Zephyrus", "Proximal Policy Optimization"),
+                            ("Zephyrus", "actor-critic")}),
+    # A known word inside a vague baseline names nothing that was beaten.
+    ("Zephyrus is faster than existing serverful and serverless FL systems.", set()),
+    ("Zephyrus significantly outperforms complex, state of the art continual learning "
+     "algorithms.", set()),
+    ("Zephyrus shows 28% lower latency than the most accurate SoA model.", set()),
+    ("Zephyrus performs better than alternative LLM-based solutions.", set()),
+    # ... but a name in apposition to it does.
+    ("Zephyrus outperforms the state-of-the-art LLM serving system vLLM by 1.4x.",
+     {("Zephyrus", "vLLM")}),
+    ("Zephyrus brings 11x speedup compared to the cutting-edge solutions provided by NVIDIA "
+     "FasterTransformer.", {("Zephyrus", "FasterTransformer")}),
+])
+def test_compare_vague_baselines_and_their_examples(sentence: str,
+                                                    expected: set[tuple[str, str]]) -> None:
+    assert _beats(sentence) == expected
+
+
+def test_compare_a_known_name_inside_the_papers_own_name_is_not_beaten() -> None:
+    assert _beats("The comparison against the state-of-the-art shows that SE-MoE outperformed "
+                  "DeepSpeed with 33% higher throughput.",
+                  title="SE-MoE: scalable experts") == {("SE-MoE", "DeepSpeed")}

@@ -642,6 +642,8 @@ def _novel_phrases(sentence: Sentence, patterns: Patterns) -> list[tuple[str, in
         if any(w in _STOP_SCAN or w in {"and", "efficient", "simple", "effective", "general",
                                         "lightweight", "unified", "scalable"} for w in words):
             continue
+        if _MODIFIER_SUFFIX.search(words[-1]) or _NAMED_NEXT.match(sentence.text, m.end()):
+            continue  # "a novel ... learning-based mechanism"; "a novel system called Bit-cipher"
         start = sentence.start + m.start(1)
         out.append((phrase, start, start + len(phrase)))
     return out
@@ -663,6 +665,11 @@ _WORD = re.compile(r"[A-Za-z]+")
 # Phrases that end as modifiers ("Random Forest-based", "Transformer-driven"): not names.
 _MODIFIER_SUFFIX = re.compile(r"-(?:based|driven|aware|enabled|powered|inspired|guided|"
                               r"assisted|oriented|centric|level|like|specific|friendly)$")
+# After a naming cue, a run of capitalised words or names is one name ("Auto MC-Reward").
+_TITLE_RUN = re.compile(r"[A-Z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*"
+                        r"(?: (?:[A-Z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*))+")
+# A phrase whose name follows it: "a novel word representation system called Bit-cipher".
+_NAMED_NEXT = re.compile(r",?\s+(?:called|named|dubbed|termed|coined|namely)\b")
 # A function word glued to a name by a dash the text lost ("KernelEvolve-an agentic ...").
 _DASHED_WORD = re.compile(r"-(?:a|an|the|to|which|that|and|or|for|with|in|on|is)$")
 _PLURAL_BEFORE = re.compile(r"[a-z]{2,}[^s\W]s,?\s*$")
@@ -719,6 +726,11 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
                 start = sentence.start + m.end() + n.start()
                 # "KernelEvolve-an agentic ... framework-to tackle": a dash lost in the text.
                 word = _DASHED_WORD.sub("", word.rstrip("."))
+                if naming and not is_name(word):
+                    # "named Style Adaptive Convolutions": a title-case name runs on.
+                    run = _TITLE_RUN.match(rest, n.start())
+                    if run and run.group(0) != word and len(run.group(0).split()) <= 5:
+                        word = run.group(0)
                 out.append((word, start, start + len(word)))
                 # "named HeteroIR and HeteroIM": a short list of names continues.
                 tail = rest[n.end():]

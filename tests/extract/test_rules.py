@@ -110,3 +110,24 @@ def test_rules_namely_after_a_singular_names_the_contribution() -> None:
     paper = Paper(id="p", title="A study of systems",
                   abstract="We further propose a framework, namely NASAIC, for co-design.")
     assert _relations(paper)["proposes"] == {"NASAIC"}
+
+
+@pytest.mark.parametrize(("abstract", "proposed"), [
+    ("This paper introduces an advanced learning system, named Auto MC-Reward, that designs "
+     "dense rewards.", {"Auto MC-Reward"}),
+    ("We introduce a new DNN layer (called Delta Activation Layer), whose purpose is sparsity.",
+     {"Delta Activation Layer"}),
+    # The words before a naming cue are not a second name.
+    ("We construct a novel word representation system called Bit-cipher that needs no "
+     "training.", {"Bit-cipher"}),
+])
+def test_rules_named_contribution(abstract: str, proposed: set[str]) -> None:
+    relations = _relations(Paper(id="p", title="A study of systems", abstract=abstract))
+    assert relations["proposes"] == proposed
+
+
+def test_rules_novel_phrase_ending_as_a_modifier_is_not_a_name() -> None:
+    paper = Paper(id="p", title="A study of systems",
+                  abstract="We present a novel adaptive deep learning-based mechanism for "
+                           "pose estimation.")
+    assert "proposes" not in _relations(paper)

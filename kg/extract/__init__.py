@@ -22,6 +22,7 @@ from kg.extract.rules import (
     collect_candidates,
     head_concepts,
     is_background,
+    is_negated,
     sentence_of,
 )
 from kg.extract.text import paper_text, split_sentences
@@ -99,6 +100,9 @@ class RulesExtractor:
             if candidate.id in beaten and not _also_built_on(candidate, sentences, compared,
                                                              self.patterns):
                 continue
+            if candidate.type in ("Technique", "Model", "Hardware") and all(
+                    is_negated(text, start) for start, _ in candidate.spans):
+                continue  # "starting from base models without distillation": not used
             if candidate.type in ("Technique", "Model") and all(
                     background[sentences.index(sentence_of(sentences, start))]
                    for start, _ in candidate.spans):

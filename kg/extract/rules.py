@@ -29,7 +29,7 @@ from kg.normalize import norm_key
 from kg.vocab import Concept, Vocabulary
 
 __all__ = ["Candidate", "collect_candidates", "head_concepts", "is_background", "is_name",
-           "sentence_of"]
+           "is_negated", "sentence_of"]
 
 # A product-like name: a capital, then letters/digits, with inner hyphens or dots.
 NAME_RE = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*\+*(?![\w])")
@@ -132,6 +132,21 @@ def is_background(sentence: Sentence, patterns: Patterns) -> bool:
     if patterns.self_reference_re.search(lower):
         return False
     return bool(patterns.background_re.search(lower))
+
+
+# A negation right before a name, in the same clause: "without distillation", "instead of
+# pipeline parallelism", "no need for fine-tuning", "without relying on RDMA".
+_NEGATED = re.compile(r"\b(?:without|instead\s+of|rather\s+than|no\s+need\s+for|free\s+of|"
+                      r"w/o|eliminat\w*\s+the\s+need\s+for|(?:does|do)\s+not\s+(?:require|"
+                      r"need|use|rely\s+on))(?:\s+(?!by\b|using\b|via\b|with\b)[\w-]+){0,2}"
+                      r"\s+$", re.I)
+
+
+def is_negated(text: str, start: int) -> bool:
+    """Whether the mention at ``start`` follows a negation in its clause."""
+    before = text[max(0, start - 60):start]
+    cut = max(before.rfind(c) for c in ",;:.()\n")
+    return bool(_NEGATED.search(before[cut + 1:] if cut >= 0 else before))
 
 
 def head_concepts(label: str, entity_type: str, vocab: Vocabulary) -> tuple[str, ...]:

@@ -131,3 +131,18 @@ def test_rules_novel_phrase_ending_as_a_modifier_is_not_a_name() -> None:
                   abstract="We present a novel adaptive deep learning-based mechanism for "
                            "pose estimation.")
     assert "proposes" not in _relations(paper)
+
+
+@pytest.mark.parametrize(("abstract", "absent", "present"), [
+    ("Starting directly from base models without distillation, we train with RL on GPUs.",
+     "knowledge distillation", "reinforcement learning"),
+    ("It reaches 2x throughput without requiring any custom kernel implementation; we use "
+     "quantization.", "kernel optimization", "quantization"),
+    ("We train across clusters, even without high-speed interconnects, on GPUs.",
+     "interconnect", "GPU"),
+])
+def test_rules_negated_mentions_are_not_used(abstract: str, absent: str, present: str) -> None:
+    relations = _relations(Paper(id="p", title="A study of systems", abstract=abstract))
+    found = relations.get("uses", set()) | relations.get("targets", set())
+    assert absent not in found
+    assert present in found

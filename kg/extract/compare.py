@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.patterns import Patterns
-from kg.extract.rules import NAME_RE, Candidate, is_name
+from kg.extract.rules import MODIFIER_SUFFIX, NAME_RE, Candidate, is_name
 from kg.extract.text import Sentence
 
 __all__ = ["Comparison", "find_comparisons", "parse_values"]
@@ -43,8 +43,6 @@ _SETTING = re.compile(r"\b(?:in|on|under|across|during|within|at|with)\b")
 _COUNTERPART = re.compile(r"\s*(?:(?:the|its|their)\s+)?(?:\w+\s+)?(?:equivalents?|"
                           r"counterparts?|implementations?|versions?)\s+(?:in|on)\s+")
 _EXAMPLES = re.compile(r"\b(?:such as|like|including|e\.g\.,?)\s+")
-_MODIFIER = re.compile(r"-(?:based|driven|aware|enabled|powered|inspired|guided|assisted|"
-                       r"oriented|centric|level|like|specific|friendly)$", re.I)
 _NUMBER_AFTER = re.compile(r"\s*(?:\d|an?\s+order|half|twice|double|one|two|three|four|five|ten)")
 
 
@@ -134,14 +132,13 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
         label = specific.group(1)
         return [(s, Candidate("Technique", label, spans=[(s, s + len(label))],
                               rules=["outperforms.v1"]))]
-    surface = sentence.text[found[0][0] - sentence.start:
-                            next(e for s_, e in found[0][1].spans if s_ == found[0][0])
-                            - sentence.start]
-    if _vague(sentence.text, found[0][0] - sentence.start, found[0][1], patterns) or (
+    first, loser = found[0]
+    surface = sentence.text[first - sentence.start:dict(loser.spans)[first] - sentence.start]
+    if _vague(sentence.text, first - sentence.start, loser, patterns) or (
             _is_vague_phrase(gap, patterns) and not is_name(surface)):
-        # "existing serverful and serverless FL systems": a known word inside a vague
-        # baseline; "the state-of-the-art serving system vLLM" names it.
-        # "than the state-of-the-art ANNS solution DiskANN": a name in apposition is the loser.
+        # A known word inside a vague baseline ("existing serverful and serverless FL
+        # systems") is not the loser; a name in apposition to it is ("than the
+        # state-of-the-art ANNS solution DiskANN").
         tail = sentence.text[found[0][0] - sentence.start:]
         m = _APPOSITION.match(tail)
         if m and is_name(m.group(1)):
@@ -184,7 +181,7 @@ def _unknown_names(sentence: Sentence, cue_end: int, limit: int, candidates: lis
             # "than the state-of-the-art work FlightLLM": skip to the name.
             pos = n.end()
             continue
-        if _MODIFIER.search(word):
+        if MODIFIER_SUFFIX.search(word):
             break  # "alternative LLM-based solutions": a modifier of a vague baseline
         named = is_name(word) or (re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*", word) and (
             out or n.start() - cue_end < 3)) or (out and _LOWER_MODEL.fullmatch(word))

@@ -28,8 +28,8 @@ from kg.ids import entity_id
 from kg.normalize import norm_key
 from kg.vocab import Concept, Vocabulary
 
-__all__ = ["Candidate", "collect_candidates", "head_concepts", "is_background", "is_name",
-           "is_negated", "sentence_of"]
+__all__ = ["MODIFIER_SUFFIX", "Candidate", "collect_candidates", "head_concepts",
+           "is_background", "is_name", "is_negated", "sentence_of"]
 
 # A product-like name: a capital, then letters/digits, with inner hyphens or dots.
 NAME_RE = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*\+*(?![\w])")
@@ -583,7 +583,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                 continue
             phrase = m.group(2)
             if registry.get(phrase) is not None or vocab.lookup(phrase) is not None or \
-                    _MODIFIER_SUFFIX.search(phrase):
+                    MODIFIER_SUFFIX.search(phrase):
                 continue  # "a Random Forest-based prediction model": a modifier, not a name
             begin = sentence.start + m.start(2)
             if any(d.long_start <= begin < d.long_end for d in definitions):
@@ -657,7 +657,7 @@ def _novel_phrases(sentence: Sentence, patterns: Patterns) -> list[tuple[str, in
         if any(w in _STOP_SCAN or w in {"and", "efficient", "simple", "effective", "general",
                                         "lightweight", "unified", "scalable"} for w in words):
             continue
-        if _MODIFIER_SUFFIX.search(words[-1]) or _NAMED_NEXT.match(sentence.text, m.end()):
+        if MODIFIER_SUFFIX.search(words[-1]) or _NAMED_NEXT.match(sentence.text, m.end()):
             continue  # "a novel ... learning-based mechanism"; "a novel system called Bit-cipher"
         start = sentence.start + m.start(1)
         out.append((phrase, start, start + len(phrase)))
@@ -677,9 +677,9 @@ _LOWER_WORD = re.compile(r"[a-z]+")
 _HYPHENATED_NAME = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[.+][A-Za-z0-9]+)*"
                               r"(?:-[A-Za-z0-9]+(?:[.+][A-Za-z0-9]+)*)+\+*(?![\w])")
 _WORD = re.compile(r"[A-Za-z]+")
-# Phrases that end as modifiers ("Random Forest-based", "Transformer-driven"): not names.
-_MODIFIER_SUFFIX = re.compile(r"-(?:based|driven|aware|enabled|powered|inspired|guided|"
-                              r"assisted|oriented|centric|level|like|specific|friendly)$")
+# Words and phrases that end as modifiers ("Random Forest-based", "LLM-driven"): not names.
+MODIFIER_SUFFIX = re.compile(r"-(?:based|driven|aware|enabled|powered|inspired|guided|"
+                             r"assisted|oriented|centric|level|like|specific|friendly)$", re.I)
 # After a naming cue, a run of capitalised words or names is one name ("Auto MC-Reward").
 _TITLE_RUN = re.compile(r"[A-Z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*"
                         r"(?: (?:[A-Z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*))+")

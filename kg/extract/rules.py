@@ -225,6 +225,15 @@ def _word_spans(text: str, word: str) -> list[tuple[int, int]]:
     return [(m.start(), m.start() + len(word)) for m in pattern.finditer(text)]
 
 
+def _modifier_definition(long: str) -> bool:
+    """A one-word long form that can only qualify a noun: a plain lower-case word
+    ("physical") or a compound adjective ("verifier-free", "closely-coupled",
+    "Current-Based")."""
+    if " " in long.strip():
+        return False
+    return (long.islower() and "-" not in long) or bool(MODIFIER_SUFFIX.search(long))
+
+
 def _extend_definition(text: str, d: Definition, vocab: Vocabulary) -> Definition:
     """ "Key-Value (KV) cache" defines "Key-Value cache" = "KV cache" when that is a known name."""
     m = re.match(r"\s+([a-z][a-z-]+)", text[d.short_end + 1:])
@@ -331,6 +340,8 @@ def collect_candidates(
         if norm_key(d.long) in GENERIC_LABELS or norm_key(d.short) in GENERIC_LABELS or \
                 norm_key(d.long) in patterns.not_entities:
             continue  # "state-of-the-art (SOTA)" names nothing
+        if _modifier_definition(d.long) and vocab.lookup(d.long) is None:
+            continue  # "loosely-coupled (LC)", "physical (PHY)": a modifier, not a thing
         concept = vocab.lookup(d.long) or _consistent(vocab.lookup(d.short), d.long)
         if concept is not None and not concept.match:
             concept = None
@@ -679,7 +690,8 @@ _HYPHENATED_NAME = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[.+][A-Za-z0-9]
 _WORD = re.compile(r"[A-Za-z]+")
 # Words and phrases that end as modifiers ("Random Forest-based", "LLM-driven"): not names.
 MODIFIER_SUFFIX = re.compile(r"-(?:based|driven|aware|enabled|powered|inspired|guided|"
-                             r"assisted|oriented|centric|level|like|specific|friendly)$", re.I)
+                             r"assisted|oriented|centric|level|like|specific|friendly|free|"
+                             r"coupled|dependent|agnostic|intensive|efficient)$", re.I)
 # After a naming cue, a run of capitalised words or names is one name ("Auto MC-Reward").
 _TITLE_RUN = re.compile(r"[A-Z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*"
                         r"(?: (?:[A-Z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*))+")

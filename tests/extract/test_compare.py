@@ -64,3 +64,7 @@ def test_compare_a_known_name_inside_the_papers_own_name_is_not_beaten() -> None
     assert _beats("The comparison against the state-of-the-art shows that SE-MoE outperformed "
                   "DeepSpeed with 33% higher throughput.",
                   title="SE-MoE: scalable experts") == {("SE-MoE", "DeepSpeed")}
+
+
+def test_compare_a_name_before_a_plural_head_is_a_kind_of_system() -> None:
+    assert _beats("Zephyrus sustains 4x larger batches than LC systems.") == set()

@@ -146,3 +146,12 @@ def test_rules_negated_mentions_are_not_used(abstract: str, absent: str, present
     found = relations.get("uses", set()) | relations.get("targets", set())
     assert absent not in found
     assert present in found
+
+
+def test_rules_a_one_word_modifier_defined_as_an_acronym_is_no_entity() -> None:
+    paper = Paper(id="p", title="A study of systems",
+                  abstract="We compare verifier-based (VB) and verifier-free (VF) methods and "
+                           "the physical (PHY) layer, using quantization.")
+    uses = _relations(paper)["uses"]
+    assert "quantization" in uses
+    assert not uses & {"verifier-based", "verifier-free", "physical"}

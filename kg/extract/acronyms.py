@@ -15,6 +15,7 @@ __all__ = ["Definition", "find_definitions"]
 
 _PAREN = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-./+&]{0,15}?)\s*(?:[,;][^)]*)?\)")
 _WORD = re.compile(r"[^\s]+")
+_BOUNDARIES = (". ", "; ", ": ", "(", ")", ", ", "--", "\u2014", " \u2013 ")
 _STOP_LONG = {"and", "or", "of", "the", "a", "an", "for", "in", "on", "to", "with", "via", "by"}
 
 
@@ -84,9 +85,10 @@ def find_definitions(text: str) -> list[Definition]:
         if not _is_short_form(short):
             continue
         before = text[max(0, m.start() - 200): m.start()]
-        # The long form does not cross a clause boundary.
-        cut = max(before.rfind(p) for p in (". ", "; ", ": ", "(", ")", ", "))
-        segment_start = m.start() - len(before) + (cut + 1 if cut >= 0 else 0)
+        # The long form does not cross a clause boundary, nor a dash ("three new tools--Domain
+        # Specialization Index (DSI)").
+        cut = max((i + len(p) if (i := before.rfind(p)) >= 0 else 0) for p in _BOUNDARIES)
+        segment_start = m.start() - len(before) + cut
         segment = text[segment_start: m.start()]
         spans = [(w.group(0), w.start() + segment_start) for w in _WORD.finditer(segment)]
         n_letters = sum(c.isalpha() for c in short.rstrip("s"))

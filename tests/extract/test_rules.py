@@ -25,6 +25,8 @@ def _relations(paper: Paper) -> dict[str, set[str]]:
     ("based on Low-Rank Adaptation (LoRA) to", "Low-Rank Adaptation", "LoRA"),
     ("fueling autonomous Multi-Agent System (MAS) development", "Multi-Agent System", "MAS"),
     ("a zero false negative rate (FNR) for", "false negative rate", "FNR"),
+    ("three new measurement tools--Domain Specialization Index (DSI) and",
+     "Domain Specialization Index", "DSI"),
 ])
 def test_acronyms_schwartz_hearst(text: str, long: str, short: str) -> None:
     (d,) = find_definitions(text)

@@ -157,3 +157,12 @@ def test_rules_a_one_word_modifier_defined_as_an_acronym_is_no_entity() -> None:
     uses = _relations(paper)["uses"]
     assert "quantization" in uses
     assert not uses & {"verifier-based", "verifier-free", "physical"}
+
+
+def test_rules_new_names_are_typed_by_their_head_noun() -> None:
+    paper = Paper(id="p", title="A study of systems",
+                  abstract="We report the Generalization Gap (GG) and the Coefficient of "
+                           "Variation (CV) of each model under remote sensing (RS) workloads.")
+    relations = _relations(paper)
+    assert {"Generalization Gap", "Coefficient of Variation"} <= relations["measures"]
+    assert "remote sensing" not in relations.get("uses", set())

@@ -422,6 +422,13 @@ _SPEEDUP = re.compile(r"\d(?:\.\d+)?\s*(?:x|×|times)\s+(?:faster|speedups?|spee
                       r"acceleration)\b|\bspeedups?\s+of\s+(?:up\s+to\s+)?\d", re.I)
 
 
+# Values stated with the quantity implied: "4.6x faster" is a speedup, "58% success" a
+# success rate.
+_VALUE_OF = [("metric/speedup", _SPEEDUP),
+             ("metric/success-rate", re.compile(r"\d(?:\.\d+)?\s*%\s+(?:overall\s+)?"
+                                                r"success\b(?!\s+rates?)", re.I))]
+
+
 def _metric_contexts(text: str) -> list[tuple[str, int]]:
     """(words, offset) of every phrase in a measurement context."""
     out = []
@@ -438,10 +445,12 @@ def _metric_contexts(text: str) -> list[tuple[str, int]]:
 def _add_metric_phrases(text: str, registry: _Registry, vocab: Vocabulary,
                         patterns: Patterns) -> None:
     """Metric names from measurement contexts, so quantities no vocabulary lists are found."""
-    speedup = vocab.concepts.get("metric/speedup")
-    if speedup is not None:
-        for m in _SPEEDUP.finditer(text):
-            candidate = Candidate("Metric", speedup.label, concept=speedup)
+    for concept_id, pattern in _VALUE_OF:
+        concept = vocab.concepts.get(concept_id)
+        if concept is None:
+            continue
+        for m in pattern.finditer(text):
+            candidate = Candidate("Metric", concept.label, concept=concept)
             candidate.add((m.start(), m.end()), "metric_phrase.v1")
             registry.add(candidate)
     for phrase_text, phrase_start in _metric_contexts(text):

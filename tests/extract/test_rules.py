@@ -166,3 +166,9 @@ def test_rules_new_names_are_typed_by_their_head_noun() -> None:
     relations = _relations(paper)
     assert {"Generalization Gap", "Coefficient of Variation"} <= relations["measures"]
     assert "remote sensing" not in relations.get("uses", set())
+
+
+def test_rules_a_value_implies_its_quantity() -> None:
+    paper = Paper(id="p", title="A study of agents",
+                  abstract="Our agent reaches 58% success on paper review and runs 3.1x faster.")
+    assert {"success rate", "speedup"} <= _relations(paper)["measures"]

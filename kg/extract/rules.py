@@ -423,10 +423,14 @@ _SPEEDUP = re.compile(r"\d(?:\.\d+)?\s*(?:x|×|times)\s+(?:faster|speedups?|spee
 
 
 # Values stated with the quantity implied: "4.6x faster" is a speedup, "58% success" a
-# success rate.
+# success rate, "20 minutes of training" a training time.
 _VALUE_OF = [("metric/speedup", _SPEEDUP),
              ("metric/success-rate", re.compile(r"\d(?:\.\d+)?\s*%\s+(?:overall\s+)?"
-                                                r"success\b(?!\s+rates?)", re.I))]
+                                                r"success\b(?!\s+rates?)", re.I)),
+             # "less than 20 minutes of online training", "3 GPU-hours of fine-tuning"
+             ("metric/training-time", re.compile(
+                 r"\d(?:[\d.,]*)\s*(?:GPU[- ])?(?:seconds|minutes|hours|days|weeks)\s+of\s+"
+                 r"(?:[a-z-]+\s+)?(?:training|fine-tuning|pre-?training)\b", re.I))]
 
 
 def _metric_contexts(text: str) -> list[tuple[str, int]]:

@@ -113,12 +113,13 @@ _MARKUP = re.compile(r"(?:https?://|www\.)\S+|\\[A-Za-z]+\*?|[{}$]|\S+@\S+\.\w+"
 
 # Every match of _MARKUP holds one of these; most abstracts hold none, and the e-mail branch,
 # tried at every character, made the substitution cost as much as matching the vocabulary.
-_MARKUP_SIGNS = re.compile(r"https?://|www\.|[\\{}$@]")
+# Substring tests, not a regex: a regex alternation tried at every character costs ~25x more.
+_MARKUP_SIGNS = ("http://", "https://", "www.", "\\", "{", "}", "$", "@")
 
 
 def mask_markup(text: str) -> str:
     """``text`` with URLs, e-mail addresses and TeX commands replaced by spaces."""
-    if not _MARKUP_SIGNS.search(text):
+    if not any(sign in text for sign in _MARKUP_SIGNS):
         return text
     return _MARKUP.sub(lambda m: " " * len(m.group(0)), text)
 
@@ -364,8 +365,7 @@ def collect_candidates(
     _add_metric_phrases(text, registry, vocab, patterns)
 
     # 2b. Named datasets and benchmarks: "the XBOW benchmark", "on the HAM10k dataset".
-    for m in re.finditer(r"(?<![\w-])([A-Z][\w.+-]*[A-Za-z0-9+])\s+(benchmark|dataset|corpus|"
-                         r"trace|suite)s?\b", text):
+    for m in _NAMED_DATASET.finditer(text) if any(h in text for h in _DATASET_HEADS) else ():
         name = m.group(1)
         if not is_name(name) or registry.get(name) is not None or vocab.lookup(name) or \
                 norm_key(name) in patterns.not_entities or re.search(r"-[a-z]+$", name):
@@ -396,13 +396,17 @@ _CHANGE = (r"(?:improvements?|increases?|reductions?|decreases?|gains?|improv(?:
 # and the name read backwards, which is much faster than a regex starting with free words.
 _ANCHORS_AFTER = [re.compile(r"\s+of\s+" + _NUM), re.compile(r"\s*\(\s*\d")]
 _WORDS_BEFORE = re.compile(r"((?:[a-z][a-z-]*\s+){0,3}[a-z][a-z-]*)$")
+_DATASET_HEADS = ("benchmark", "dataset", "corpus", "trace", "suite")
+_NAMED_DATASET = re.compile(r"(?<![\w-])([A-Z][\w.+-]*[A-Za-z0-9+])\s+(" +
+                            "|".join(_DATASET_HEADS) + r")s?\b")
+# (pattern, a substring every match holds, searched first; None: no cheap one).
 _METRIC_CONTEXTS = [
-    re.compile(_CHANGE + r"\s+(?:in\s+|of\s+|the\s+|their\s+|its\s+)*" + _PHRASE +
-               r"\s+(?:by|of|to)\s+" + _NUM),
-    re.compile(r"\d(?:[\d.,]*)\s*(?:%|x|×|times)\s+(?:higher|lower|better|faster|less|more|"
-               r"fewer|greater|smaller|reduction\s+in|improvement\s+in|increase\s+in|"
-               r"gain\s+in)\s+" + _PHRASE),
-    re.compile(r"\bin\s+terms\s+of\s+" + _PHRASE),
+    (re.compile(_CHANGE + r"\s+(?:in\s+|of\s+|the\s+|their\s+|its\s+)*" + _PHRASE +
+                r"\s+(?:by|of|to)\s+" + _NUM), None),
+    (re.compile(r"\d(?:[\d.,]*)\s*(?:%|x|×|times)\s+(?:higher|lower|better|faster|less|more|"
+                r"fewer|greater|smaller|reduction\s+in|improvement\s+in|increase\s+in|"
+                r"gain\s+in)\s+" + _PHRASE), None),
+    (re.compile(r"\bin\s+terms\s+of\s+" + _PHRASE), "terms"),
 ]
 _PHRASE_STOP = {"the", "a", "an", "our", "its", "their", "this", "these", "that", "and", "or",
                 "of", "in", "by", "with", "on", "to", "for", "higher", "lower", "better",
@@ -424,13 +428,17 @@ _SPEEDUP = re.compile(r"\d(?:\.\d+)?\s*(?:x|×|times)\s+(?:faster|speedups?|spee
 
 # Values stated with the quantity implied: "4.6x faster" is a speedup, "58% success" a
 # success rate, "20 minutes of training" a training time.
-_VALUE_OF = [("metric/speedup", _SPEEDUP),
+# (concept, pattern, cues): every match holds one of the cues (lower case), which are looked
+# for first: the patterns start with a digit and are tried all along the text.
+_VALUE_OF = [("metric/speedup", _SPEEDUP, ("faster", "speedup", "speed-up", "acceleration")),
              ("metric/success-rate", re.compile(r"\d(?:\.\d+)?\s*%\s+(?:overall\s+)?"
-                                                r"success\b(?!\s+rates?)", re.I)),
+                                                r"success\b(?!\s+rates?)", re.I),
+              ("success",)),
              # "less than 20 minutes of online training", "3 GPU-hours of fine-tuning"
              ("metric/training-time", re.compile(
                  r"\d(?:[\d.,]*)\s*(?:GPU[- ])?(?:seconds|minutes|hours|days|weeks)\s+of\s+"
-                 r"(?:[a-z-]+\s+)?(?:training|fine-tuning|pre-?training)\b", re.I))]
+                 r"(?:[a-z-]+\s+)?(?:training|fine-tuning|pre-?training)\b", re.I),
+              ("train", "fine-tuning"))]
 
 
 def _metric_contexts(text: str) -> list[tuple[str, int]]:
@@ -441,17 +449,19 @@ def _metric_contexts(text: str) -> list[tuple[str, int]]:
             before = _WORDS_BEFORE.search(text, max(0, m.start() - 60), m.start())
             if before:
                 out.append((before.group(1), before.start(1)))
-    for pattern in _METRIC_CONTEXTS:
-        out.extend((m.group(1), m.start(1)) for m in pattern.finditer(text))
+    for pattern, cue in _METRIC_CONTEXTS:
+        if cue is None or cue in text:
+            out.extend((m.group(1), m.start(1)) for m in pattern.finditer(text))
     return out
 
 
 def _add_metric_phrases(text: str, registry: _Registry, vocab: Vocabulary,
                         patterns: Patterns) -> None:
     """Metric names from measurement contexts, so quantities no vocabulary lists are found."""
-    for concept_id, pattern in _VALUE_OF:
+    lower = text.lower()
+    for concept_id, pattern, cues in _VALUE_OF:
         concept = vocab.concepts.get(concept_id)
-        if concept is None:
+        if concept is None or not any(cue in lower for cue in cues):
             continue
         for m in pattern.finditer(text):
             candidate = Candidate("Metric", concept.label, concept=concept)

@@ -59,6 +59,9 @@ class Patterns:
     outperform_re: re.Pattern[str] = field(init=False, repr=False)
     comparison_re: re.Pattern[str] = field(init=False, repr=False)
     model_name_re: re.Pattern[str] = field(init=False, repr=False)
+    # Any family name at all: searched before model_name_re, ~3x cheaper and absent from
+    # most abstracts.
+    model_family_re: re.Pattern[str] = field(init=False, repr=False)
     novel_phrase_re: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -68,6 +71,8 @@ class Patterns:
                             ("comparison_re", self.comparison_preps)):
             object.__setattr__(self, name, _alternation(words))
         object.__setattr__(self, "model_name_re", _model_name_re(self.model_families))
+        object.__setattr__(self, "model_family_re", re.compile(
+            "|".join(re.escape(f) for f in self.model_families)))
         object.__setattr__(self, "novel_phrase_re", _novel_phrase_re(self.novel_heads))
 
 

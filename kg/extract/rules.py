@@ -522,6 +522,8 @@ def _add_model_names(text: str, registry: _Registry, vocab: Vocabulary,
                      patterns: Patterns) -> list[tuple[int, int]]:
     """Add versioned model names; return the spans they cover."""
     covered: list[tuple[int, int]] = []
+    if not patterns.model_family_re.search(text):
+        return covered
     for m in patterns.model_name_re.finditer(text):
         surface = m.group(0)
         if not re.search(r"\d", surface) or registry.get(surface) is not None:

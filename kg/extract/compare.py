@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.patterns import Patterns
-from kg.extract.rules import MODIFIER_SUFFIX, NAME_RE, Candidate, is_name
+from kg.extract.rules import MODIFIER_AFTER, MODIFIER_SUFFIX, NAME_RE, Candidate, is_name
 from kg.extract.text import Sentence
 
 __all__ = ["Comparison", "find_comparisons", "parse_values"]
@@ -113,9 +113,12 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
     region_end = region_start + (stop.start() if stop else len(rest))
     # A known name inside the paper's own name ("MoE" in "SE-MoE") is not a mention of it.
     own = [span for c in candidates if c.proposed for span in c.spans]
+    # Nor is one that only qualifies a kind ("than Transformer-based TTI models"), unless the
+    # kind is a baseline built on it ("the BM25-based and DPR-based baseline readers").
     found = [(s, c) for s, c in _mentions_in(candidates, region_start, region_end)
              if c.type in ("Technique", "Model") and not c.proposed
-             and not any(os_ <= s < oe for os_, oe in own)]
+             and not any(os_ <= s < oe for os_, oe in own)
+             and not _qualifies_a_kind(sentence.text, dict(c.spans)[s] - sentence.start)]
     unknown = _unknown_names(sentence, cue_end, region_end - sentence.start, candidates,
                              patterns)
     if unknown and (not found or unknown[0][0] < found[0][0]):
@@ -196,6 +199,12 @@ def _unknown_names(sentence: Sentence, cue_end: int, limit: int, candidates: lis
                                  rules=["outperforms.v1"])))
         pos = n.end()
     return out
+
+
+def _qualifies_a_kind(text: str, end: int) -> bool:
+    """Whether the name ending at ``end`` only qualifies what follows ("Transformer-based
+    models"), and that is not a baseline built on it."""
+    return bool(MODIFIER_AFTER.match(text, end)) and "baseline" not in text[end:end + 60]
 
 
 def _is_vague_phrase(text: str, patterns: Patterns) -> bool:

@@ -28,7 +28,7 @@ from kg.ids import entity_id
 from kg.normalize import norm_key
 from kg.vocab import Concept, Vocabulary
 
-__all__ = ["MODIFIER_SUFFIX", "Candidate", "collect_candidates", "head_concepts",
+__all__ = ["MODIFIER_AFTER", "MODIFIER_SUFFIX", "Candidate", "collect_candidates", "head_concepts",
            "is_background", "is_name", "is_negated", "sentence_of"]
 
 # A product-like name: a capital, then letters/digits, with inner hyphens or dots.
@@ -714,9 +714,12 @@ _HYPHENATED_NAME = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[.+][A-Za-z0-9]
                               r"(?:-[A-Za-z0-9]+(?:[.+][A-Za-z0-9]+)*)+\+*(?![\w])")
 _WORD = re.compile(r"[A-Za-z]+")
 # Words and phrases that end as modifiers ("Random Forest-based", "LLM-driven"): not names.
-MODIFIER_SUFFIX = re.compile(r"-(?:based|driven|aware|enabled|powered|inspired|guided|"
-                             r"assisted|oriented|centric|level|like|specific|friendly|free|"
-                             r"coupled|dependent|agnostic|intensive|efficient)$", re.I)
+_MODIFIER_WORDS = (r"-(?:based|driven|aware|enabled|powered|inspired|guided|assisted|oriented|"
+                   r"centric|level|like|specific|friendly|free|coupled|dependent|agnostic|"
+                   r"intensive|efficient)")
+MODIFIER_SUFFIX = re.compile(_MODIFIER_WORDS + "$", re.I)
+# The same, right after a name: "Transformer-based models" are a kind, not "Transformer".
+MODIFIER_AFTER = re.compile(_MODIFIER_WORDS + r"\b", re.I)
 # After a naming cue, a run of capitalised words or names is one name ("Auto MC-Reward").
 _TITLE_RUN = re.compile(r"[A-Z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*"
                         r"(?: (?:[A-Z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*))+")

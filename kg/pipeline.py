@@ -200,8 +200,9 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
     path = Path(directory) / "findings.jsonl"
     if not path.is_file():
         raise KGError(f"no {path}: run 'kg build ... -o {directory}' first")
-    files = _write_streamed(stream_triples(read_findings_jsonl(path)), [fmt], Path(out),
-                            _Clock())
+    with _fewer_collections():
+        files = _write_streamed(stream_triples(read_findings_jsonl(path)), [fmt], Path(out),
+                                _Clock())
     return files[fmt]
 
 

@@ -42,8 +42,7 @@ _SETTING = re.compile(r"\b(?:in|on|under|across|during|within|at|with)\b")
 # "compared to its equivalents in xformers": the system named after "in" is the baseline.
 _COUNTERPART = re.compile(r"\s*(?:(?:the|its|their)\s+)?(?:\w+\s+)?(?:equivalents?|"
                           r"counterparts?|implementations?|versions?)\s+(?:in|on)\s+")
-_PLURAL_HEAD = re.compile(r"\s+(?:systems|methods|approaches|frameworks|solutions|baselines|"
-                          r"designs|models|techniques|works|implementations|architectures)\b")
+_NEXT_WORD = re.compile(r"\s+([a-z-]+)")
 _EXAMPLES = re.compile(r"\b(?:such as|like|including|e\.g\.,?)\s+")
 _NUMBER_AFTER = re.compile(r"\s*(?:\d|an?\s+order|half|twice|double|one|two|three|four|five|ten)")
 
@@ -186,7 +185,9 @@ def _unknown_names(sentence: Sentence, cue_end: int, limit: int, candidates: lis
             # "than the state-of-the-art work FlightLLM": skip to the name.
             pos = n.end()
             continue
-        if MODIFIER_SUFFIX.search(word) or _PLURAL_HEAD.match(sentence.text, n.end()):
+        head = _NEXT_WORD.match(sentence.text, n.end())
+        if MODIFIER_SUFFIX.search(word) or (head and head.group(1).endswith("s")
+                                            and head.group(1) in patterns.baseline_heads):
             break  # "alternative LLM-based solutions", "than LC systems": a kind of system
         named = is_name(word) or (re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*", word) and (
             out or n.start() - cue_end < 3)) or (out and _LOWER_MODEL.fullmatch(word))

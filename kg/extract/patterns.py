@@ -70,17 +70,17 @@ class Patterns:
                             ("outperform_re", self.outperform_verbs),
                             ("comparison_re", self.comparison_preps)):
             object.__setattr__(self, name, _alternation(words))
-        object.__setattr__(self, "model_name_re", _model_name_re(self.model_families))
-        object.__setattr__(self, "model_family_re", re.compile(
-            "|".join(re.escape(f) for f in self.model_families)))
+        families = "|".join(re.escape(f) for f in self.model_families)
+        object.__setattr__(self, "model_name_re", _model_name_re(families))
+        object.__setattr__(self, "model_family_re", re.compile(families))
         object.__setattr__(self, "novel_phrase_re", _novel_phrase_re(self.novel_heads))
 
 
-def _model_name_re(families: tuple[str, ...]) -> re.Pattern[str]:
-    """A versioned model name of a known family: "Llama-3-70B", "Qwen2.5-7B-Instruct"."""
-    body = "|".join(re.escape(f) for f in families)
+def _model_name_re(families: str) -> re.Pattern[str]:
+    """A versioned model name of a known family (``families``: their escaped alternation):
+    "Llama-3-70B", "Qwen2.5-7B-Instruct"."""
     return re.compile(
-        r"(?<![\w-])(?:" + body + r")(?:[- ]?v?\d+(?:\.\d+)?[a-zA-Z]?)?"
+        r"(?<![\w-])(?:" + families + r")(?:[- ]?v?\d+(?:\.\d+)?[a-zA-Z]?)?"
         r"(?:[- ](?:\d+(?:\.\d+)?[BMbm]|\d+x\d+[Bb]|[Cc]hat|[Ii]nstruct|[Mm]ini|[Cc]oder|"
         r"[Tt]urbo|[Pp]ro|[Ff]lash|[Ss]onnet|[Hh]aiku|[Oo]pus|[Bb]ase|[Ll]arge|[Ss]mall|"
         r"[Mm]edium|V[LlIi]|Math|R1|Distill|SFT|MoE|[Ll]ite|[Nn]ano))*(?![\w-])")

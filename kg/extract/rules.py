@@ -154,8 +154,9 @@ _PASSIVE_PROPOSAL = re.compile(r"\b(?:is|are)\s+(?:first\s+|hereby\s+|thus\s+)?(
 def is_negated(text: str, start: int) -> bool:
     """Whether the mention at ``start`` follows a negation in its clause."""
     before = text[max(0, start - 60):start]
-    cut = max(before.rfind(c) for c in ",;:.()\n")
-    return bool(_NEGATED.search(before[cut + 1:] if cut >= 0 else before))
+    m = _NEGATED.search(before)
+    # A negation holds no clause break itself: it is in the mention's clause when none follows.
+    return m is not None and not _CLAUSE_BREAK.search(before, m.start())
 
 
 def head_concepts(label: str, entity_type: str, vocab: Vocabulary) -> tuple[str, ...]:

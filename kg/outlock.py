@@ -1,4 +1,4 @@
-"""One build at a time per output folder, and what a killed build left behind swept away.
+"""One build (or export) at a time per output folder, and what a killed one left behind swept away.
 
 A build writes its temporaries beside its outputs (``fileio.atomic_open``'s ``.NAME.*.tmp``
 files, the paper spool ``.kg-spool-*``, the half-built store ``.store.*``) so that each lands
@@ -76,9 +76,9 @@ def output_lock(directory: str | Path) -> Iterator[list[Path]]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-            raise OutputBusyError(f"{folder}: another kg build is writing here"
+            raise OutputBusyError(f"{folder}: another kg build or export is writing here"
                              f"{f' (pid {holder})' if holder else ''}; wait for it, or "
-                             f"build into another folder") from None
+                             f"write into another folder") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
         removed = stale_temporaries(folder)

@@ -192,15 +192,19 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
 
     The streamed formats (N-Triples, Turtle, shards, the store) are written as the findings
     are read back, without the whole graph in memory; the others from ``load_graph``.
+
+    Like a build, an export holds ``out`` (``kg.outlock``): two exports, or an export and a
+    build, writing into one folder at once would race each other's renames, so the second
+    one raises ``OutputBusyError``; temporaries a killed export left there are removed first.
     """
     from kg.errors import KGError
 
-    if fmt not in STREAMED_FORMATS:
-        return write_export(load_graph(directory), fmt, out)
     path = Path(directory) / "findings.jsonl"
     if not path.is_file():
         raise KGError(f"no {path}: run 'kg build ... -o {directory}' first")
-    with _fewer_collections():
+    with output_lock(out), _fewer_collections():
+        if fmt not in STREAMED_FORMATS:
+            return write_export(load_graph(directory), fmt, out)
         files = _write_streamed(stream_triples(read_findings_jsonl(path)), [fmt], Path(out),
                                 _Clock())
     return files[fmt]

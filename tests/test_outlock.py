@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kg.outlock import LOCK_NAME, OutputBusyError, output_lock, stale_temporaries
-from kg.pipeline import build
+from kg.pipeline import build, export_build
 
 
 def _litter(out: Path) -> list[Path]:
@@ -55,12 +55,27 @@ def test_build_sweeps_temporaries_of_a_killed_build(page: Path, tmp_path: Path) 
 def test_second_build_into_a_held_folder_fails_clearly(page: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     with output_lock(out):
-        with pytest.raises(OutputBusyError, match=rf"{out}: another kg build is writing here "
+        with pytest.raises(OutputBusyError, match=rf"{out}: another kg build or export is writing here "
                                              rf"\(pid {os.getpid()}\)"):
             build([page], out, formats=["ntriples"])
     assert not (out / "graph.nt").exists()
     build([page], out, formats=["ntriples"])  # released on exit
     assert (out / "graph.nt").exists()
+
+
+@pytest.mark.parametrize("fmt", ["ntriples", "graphml"])  # streamed, and from the whole graph
+def test_export_into_a_held_folder_fails_and_sweeps_after(page: Path, tmp_path: Path,
+                                                          fmt: str) -> None:
+    built, out = tmp_path / "built", tmp_path / "out"
+    build([page], built, formats=["ntriples"])
+    with output_lock(out):
+        made = _litter(out)  # temporaries of the export holding the folder
+        with pytest.raises(OutputBusyError, match="another kg build or export is writing here"):
+            export_build(built, fmt, out)
+    assert all(path.exists() for path in made)  # the holder's files are left alone
+    path = export_build(built, fmt, out)
+    assert path.stat().st_size > 0
+    assert not any(path.exists() for path in made)
 
 
 @pytest.mark.slow

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract.acronyms import Definition, find_definitions
-from kg.extract.matcher import VocabMatcher
+from kg.extract.matcher import Match, VocabMatcher
 from kg.extract.patterns import Patterns
 from kg.extract.text import Sentence
 from kg.ids import entity_id
@@ -325,7 +325,7 @@ def collect_candidates(
     defined_short = {d.short.rstrip("s"): d for d in definitions}
 
     # 1. Vocabulary names, unless the paper defines that acronym as something else.
-    for match in matcher.find(text):
+    for match in _absorb_class_heads(matcher.find(text), text, vocab):
         if match.acronym:
             d = defined_short.get(match.surface.rstrip("s"))
             if d is not None and vocab.lookup(d.long, match.concept.type) is not match.concept \
@@ -450,6 +450,32 @@ _VALUE_OF = [("metric/speedup", _SPEEDUP, ("faster", "speedup", "speed-up", "acc
               ("train", "fine-tuning"))]
 
 
+# Between a product and its class word: a space, or a model number ("Ascend 910C NPUs").
+_MODEL_NUMBER_GAP = re.compile(r"\s+(?:[A-Za-z]{0,3}\d[\w.]*\s+)?")
+
+
+def _absorb_class_heads(matches: list[Match], text: str, vocab: Vocabulary) -> list[Match]:
+    """``matches`` with a hardware class written right after a product of that class ("EPYC
+    CPUs", "Jetson Orin GPU", and over a model number: "Ascend 910C NPUs") folded into the
+    product's match.
+
+    The class word only says what the product is; by the guidelines a generic class that only
+    qualifies something specific is not a target of its own. Where the paper also names the
+    class alone, that other mention still makes it one.
+    """
+    out: list[Match] = []
+    for match in matches:
+        prev = out[-1] if out else None
+        if prev is not None and match.concept.type == prev.concept.type == "Hardware" and \
+                _MODEL_NUMBER_GAP.fullmatch(text, prev.end, match.start) and \
+                match.concept.id in vocab.ancestors(prev.concept.id):
+            out[-1] = Match(prev.start, match.end, text[prev.start:match.end], prev.concept,
+                            prev.acronym)
+        else:
+            out.append(match)
+    return out
+
+
 def _metric_contexts(text: str) -> list[tuple[str, int]]:
     """(words, offset) of every phrase in a measurement context."""
     out = []
@@ -491,7 +517,8 @@ def _add_metric_phrases(text: str, registry: _Registry, vocab: Vocabulary,
         phrase = " ".join(words)
         start, end = offsets[0], offsets[0] + len(phrase)
         if any(cs <= start and end <= ce and (cs, ce) != (start, end)
-               for c in registry.values() if c.concept is None for cs, ce in c.spans):
+               for c in registry.values() if c.concept is None or c.type == "Metric"
+               for cs, ce in c.spans):
             continue  # part of a longer name ("mean absolute percentage error (MAPE)")
         short = " ".join(w for w in words if w not in _QUALIFIERS)
         concept = vocab.lookup(phrase, "Metric") or vocab.lookup(short, "Metric")

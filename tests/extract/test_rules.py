@@ -181,3 +181,35 @@ def test_rules_passive_proposal_of_a_defined_name() -> None:
                            "proposed. Gradient Coding (GC) was proposed by Tandon et al.")
     relations = _relations(paper)
     assert relations["proposes"] == {"Continual Inference Networks"}
+
+
+def test_rules_class_word_after_a_product_is_part_of_it() -> None:
+    """"192 Kunpeng CPUs" targets the Kunpeng, not CPU as well; over a model number too
+    ("Ascend 910C NPUs"); a class named on its own is still a target."""
+    only_products = Paper(id="p", title="CloudMatrix: serving on a supernode", abstract=(
+        "It integrates 384 Ascend 910C NPUs and 192 Kunpeng CPUs. We implement a prototype "
+        "on a Xilinx U55C FPGA."))
+    assert _relations(only_products)["targets"] == {"Ascend NPU", "Huawei Kunpeng",
+                                                    "AMD Xilinx FPGA"}
+    with_class = Paper(id="q", title="Offloading to the host", abstract=(
+        "We run on AMD EPYC CPUs. Offloading to the CPU frees GPU memory."))
+    assert _relations(with_class)["targets"] == {"AMD EPYC", "CPU", "GPU memory"}
+
+
+def test_rules_metric_phrase_inside_a_named_metric_is_not_another() -> None:
+    paper = Paper(id="p", title="Simulating GPU cores", abstract=(
+        "We achieve 18.24% lower mean absolute percentage error (MAPE) in execution cycles "
+        "than previous simulators."))
+    assert _relations(paper)["measures"] == {"mean absolute percentage error"}
+
+
+@pytest.mark.parametrize(("sentence", "models"), [
+    ("For Transformer models like T-NLG, T3 speeds up sublayers by 30%, also for PALM and "
+     "MT-NLG.", {"Turing-NLG", "PaLM", "Megatron-Turing NLG"}),
+    ("We fine-tune GPT-NeoX and GPT-J on one node.", {"GPT-NeoX", "GPT-J"}),
+])
+def test_rules_models_of_the_field_are_known(sentence: str, models: set[str]) -> None:
+    """Well-known models have their own nodes: GPT-NeoX is not OpenAI's GPT."""
+    paper = Paper(id="p", title="A systems study", abstract=sentence)
+    assert models <= _relations(paper)["uses"]
+    assert "GPT" not in _relations(paper)["uses"]

@@ -20,7 +20,7 @@ __all__ = ["Patterns", "load_patterns"]
 _LIST_KEYS = ("proposal_verbs", "naming_cues", "self_reference", "outperform_verbs",
               "comparison_preps", "comparative_words", "vague_baselines", "background_cues",
               "model_families", "novel_heads", "baseline_heads", "task_heads", "metric_heads",
-              "task_nouns",
+              "task_nouns", "prose_words", "prose_cues", "prose_after",
               "not_entities")
 _HEAD_TYPES = ("Metric", "Hardware", "Dataset", "Model")
 
@@ -52,6 +52,12 @@ class Patterns:
     task_heads: frozenset[str]
     metric_heads: frozenset[str]
     task_nouns: frozenset[str]
+    # Vocabulary words that are also plain English ("attention"), the words that, just
+    # before one, mean the plain sense ("received much attention"), and what follows it in
+    # that sense ("attention from the research community").
+    prose_words: frozenset[str]
+    prose_cues: frozenset[str]
+    prose_after: tuple[str, ...]
     not_entities: frozenset[str]
     type_heads: dict[str, frozenset[str]]
     self_reference_re: re.Pattern[str] = field(init=False, repr=False)
@@ -125,6 +131,9 @@ def parse_patterns(data: dict, *, source: str = "<patterns>") -> Patterns:
         task_heads=frozenset(lower["task_heads"]),
         metric_heads=frozenset(lower["metric_heads"]),
         task_nouns=frozenset(lower["task_nouns"]),
+        prose_words=frozenset(lower["prose_words"]),
+        prose_cues=frozenset(lower["prose_cues"]),
+        prose_after=tuple(lower["prose_after"]),
         not_entities=frozenset(lower["not_entities"]),
         type_heads={k: frozenset(v.lower() for v in heads[k]) for k in _HEAD_TYPES},
     )

@@ -341,6 +341,9 @@ def collect_candidates(
         if match.concept.type == "Technique" and follower and \
                 follower.group(1) in patterns.task_heads:
             continue  # "tool use tasks", "RAG problems": a task, not a technique applied
+        if match.surface in patterns.prose_words and \
+                _prose_sense(text, match.start, match.end, patterns):
+            continue  # "has received much attention": the English word, not the mechanism
         candidate = Candidate(match.concept.type, match.concept.label, concept=match.concept)
         candidate.add((match.start, match.end), "vocab.v1", alias=match.surface)
         registry.add(candidate)
@@ -448,6 +451,21 @@ _VALUE_OF = [("metric/speedup", _SPEEDUP, ("faster", "speedup", "speed-up", "acc
                  r"\d(?:[\d.,]*)\s*(?:GPU[- ])?(?:seconds|minutes|hours|days|weeks)\s+of\s+"
                  r"(?:[a-z-]+\s+)?(?:training|fine-tuning|pre-?training)\b", re.I),
               ("train", "fine-tuning"))]
+
+
+_LAST_WORDS = re.compile(r"([a-z]+)\W+(?:([a-z]+)\W+)?$")
+
+
+def _prose_sense(text: str, start: int, end: int, patterns: Patterns) -> bool:
+    """Whether the vocabulary word at ``start``-``end`` is used in its plain-English sense:
+    one of the two words before it is a prose cue ("attracting widespread attention",
+    "renewed attention"), or a prose continuation follows ("attention from the research
+    community")."""
+    m = _LAST_WORDS.search(text[max(0, start - 40):start].lower())
+    if m is not None and {m.group(1), m.group(2)} & patterns.prose_cues:
+        return True
+    after = " ".join(text[end:end + 40].lower().split())
+    return after.startswith(patterns.prose_after)
 
 
 # Between a product and its class word: a space, or a model number ("Ascend 910C NPUs").

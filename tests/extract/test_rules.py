@@ -213,3 +213,16 @@ def test_rules_models_of_the_field_are_known(sentence: str, models: set[str]) ->
     paper = Paper(id="p", title="A systems study", abstract=sentence)
     assert models <= _relations(paper)["uses"]
     assert "GPT" not in _relations(paper)["uses"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Video generation is attracting the widespread attention of scholars.",
+    "Verification has not received much attention.",
+    "Renewed attention is being drawn to sequence parallelism.",
+    "Open internal features, attention from the research community, and open data matter.",
+])
+def test_rules_attention_in_its_english_sense_is_not_the_mechanism(sentence: str) -> None:
+    paper = Paper(id="p", title="A position paper", abstract=sentence)
+    assert "attention" not in _relations(paper).get("uses", set())
+    mechanism = Paper(id="q", title="A kernel", abstract=sentence + " We fuse attention.")
+    assert "attention" in _relations(mechanism)["uses"]

@@ -136,8 +136,10 @@ def is_background(sentence: Sentence, patterns: Patterns) -> bool:
 
 
 # A negation right before a name, in the same clause: "without distillation", "instead of
-# pipeline parallelism", "no need for fine-tuning", "without relying on RDMA".
+# pipeline parallelism", "no need for fine-tuning", "without relying on RDMA", "memory, not
+# CPU, is the bottleneck" (but "not only on CPUs" negates nothing).
 _NEGATED = re.compile(r"\b(?:without|instead\s+of|rather\s+than|no\s+need\s+for|free\s+of|"
+                      r"(?:(?<=,\s)|but\s+)not(?!\s+(?:only|just|merely|necessarily|always)\b)|"
                       r"w/o|eliminat\w*\s+the\s+need\s+for|(?:does|do)\s+not\s+(?:require|"
                       r"need|use|rely\s+on))(?:\s+(?!by\b|using\b|via\b|with\b)[\w-]+){0,2}"
                       r"\s+$", re.I)

@@ -142,6 +142,9 @@ def test_rules_novel_phrase_ending_as_a_modifier_is_not_a_name() -> None:
      "quantization.", "kernel optimization", "quantization"),
     ("We train across clusters, even without high-speed interconnects, on GPUs.",
      "interconnect", "GPU"),
+    ("Measurements show that memory, not CPU, is the bottleneck of agents on GPUs.",
+     "CPU", "GPU"),
+    ("It runs on GPUs, not only on NPUs, but not on DSPs.", "DSP", "NPU"),
 ])
 def test_rules_negated_mentions_are_not_used(abstract: str, absent: str, present: str) -> None:
     relations = _relations(Paper(id="p", title="A study of systems", abstract=abstract))

@@ -339,6 +339,9 @@ def collect_candidates(
                 re.match(r"-[A-Za-z]", text[match.end:match.end + 2])
                 or re.search(r"[A-Za-z]-$", text[max(0, match.start - 2):match.start])):
             continue  # "cost-effective", "low-latency": a modifier, not a measured quantity
+        if match.concept.type == "Metric" and _TIME_MODIFIER.match(text, match.end) and \
+                match.surface.lower().endswith("-time"):
+            continue  # "inference-time strategies", "run-time checks": when, not how long
         follower = re.match(r"\s+([a-z]+)", text[match.end:])
         if match.concept.type == "Technique" and follower and \
                 follower.group(1) in patterns.task_heads:
@@ -455,6 +458,9 @@ _VALUE_OF = [("metric/speedup", _SPEEDUP, ("faster", "speedup", "speed-up", "acc
               ("train", "fine-tuning"))]
 
 
+# After "inference-time", "run-time": a noun it modifies (not "of", "is", "and", ...).
+_TIME_MODIFIER = re.compile(r"\s+(?!(?:of|is|are|was|were|and|or|by|in|on|for|to|with|than|"
+                            r"from|as|at|per|while|when|which|that)\b)[a-z]")
 _LAST_WORDS = re.compile(r"([a-z]+)\W+(?:([a-z]+)\W+)?$")
 
 

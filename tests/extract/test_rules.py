@@ -229,3 +229,13 @@ def test_rules_attention_in_its_english_sense_is_not_the_mechanism(sentence: str
     assert "attention" not in _relations(paper).get("uses", set())
     mechanism = Paper(id="q", title="A kernel", abstract=sentence + " We fuse attention.")
     assert "attention" in _relations(mechanism)["uses"]
+
+
+def test_rules_a_time_compound_modifying_a_noun_is_not_measured() -> None:
+    """"inference-time strategies" says when, not how long: no inference-time metric."""
+    modifier = Paper(id="p", title="Scaling reasoning", abstract=(
+        "Prior work overlooks memory bottlenecks introduced by inference-time strategies."))
+    assert "inference time" not in _relations(modifier).get("measures", set())
+    measured = Paper(id="q", title="Scaling reasoning", abstract=(
+        "We cut the inference-time of long prompts by 30%."))
+    assert "inference time" in _relations(measured)["measures"]

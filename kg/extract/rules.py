@@ -26,7 +26,7 @@ from kg.extract.patterns import Patterns
 from kg.extract.text import Sentence
 from kg.ids import entity_id
 from kg.normalize import norm_key
-from kg.vocab import Concept, Vocabulary
+from kg.vocab import Concept, Vocabulary, is_acronym
 
 __all__ = ["MODIFIER_AFTER", "MODIFIER_SUFFIX", "Candidate", "collect_candidates", "head_concepts",
            "is_background", "is_name", "is_negated", "sentence_of"]
@@ -186,10 +186,22 @@ def type_from_head(phrase: str, patterns: Patterns, vocab: Vocabulary) -> str:
         if head in patterns.type_heads[entity_type] or (
                 head.rstrip("s") in patterns.type_heads[entity_type]):
             return entity_type
-    concept = vocab.lookup(" ".join(words[-2:])) or vocab.lookup(head)
-    if concept is not None and concept.type in ("Metric", "Hardware", "Dataset"):
-        return concept.type
+    written = re.findall(r"[A-Za-z0-9]+", phrase)
+    for part in (" ".join(written[-2:]), written[-1]):
+        concept = vocab.lookup(part)
+        if concept is not None and concept.type in ("Metric", "Hardware", "Dataset") and \
+                _names_it(concept, part):
+            return concept.type
     return "Technique"
+
+
+def _names_it(concept: Concept, written: str) -> bool:
+    """Whether ``written`` spells a name of ``concept`` as the matcher would accept it:
+    acronyms as written ("Oblivious Maps" is not "MAP", mean average precision)."""
+    key = norm_key(written)
+    return any(norm_key(name) == key and (not is_acronym(name) or
+                                          written.rstrip("s") == name.rstrip("s"))
+               for name in concept.names)
 
 
 class _Registry:
@@ -369,7 +381,11 @@ def collect_candidates(
             head = d.long.lower().split()[-1]
             if head in patterns.task_nouns:
                 continue  # a task, field or organisation ("Natural Language Processing (NLP)")
-            candidate = Candidate(type_from_head(d.long, patterns, vocab), d.long)
+            after = _HEAD_AFTER.match(text, d.short_end + 1)
+            kind = after.group(1) if after and any(
+                after.group(1).rstrip("s") in heads or after.group(1) in heads
+                for heads in patterns.type_heads.values()) else ""
+            candidate = Candidate(type_from_head(f"{d.long} {kind}", patterns, vocab), d.long)
         candidate.add((d.long_start, d.long_end), "acronym.v1", alias=d.long)
         candidate.add((d.short_start, d.short_end), "acronym.v1", alias=d.short)
         # "Key-Value (KV) cache" defines "KV cache"; "KV" alone later means the same thing.
@@ -458,6 +474,9 @@ _VALUE_OF = [("metric/speedup", _SPEEDUP, ("faster", "speedup", "speed-up", "acc
               ("train", "fine-tuning"))]
 
 
+# The word after an acronym definition, which may say what kind of thing it is: "the
+# AudioCaps (AC) dataset", "Field Programmable Gate Array (FPGA) boards".
+_HEAD_AFTER = re.compile(r"\s+([a-z]+)\b")
 # After "inference-time", "run-time": a noun it modifies (not "of", "is", "and", ...).
 _TIME_MODIFIER = re.compile(r"\s+(?!(?:of|is|are|was|were|and|or|by|in|on|for|to|with|than|"
                             r"from|as|at|per|while|when|which|that)\b)[a-z]")

@@ -239,3 +239,16 @@ def test_rules_a_time_compound_modifying_a_noun_is_not_measured() -> None:
     measured = Paper(id="q", title="Scaling reasoning", abstract=(
         "We cut the inference-time of long prompts by 30%."))
     assert "inference time" in _relations(measured)["measures"]
+
+
+def test_rules_a_new_acronym_is_typed_by_the_noun_after_it() -> None:
+    """"the AudioCaps (AC) dataset" is a dataset; a head word spelling a vocabulary acronym
+    in lower case ("Oblivious Maps", not MAP) types nothing; other words after it are no
+    head ("the Frobenius Gap (FG) often" is still a gap)."""
+    paper = Paper(id="p", title="A captioning system", abstract=(
+        "It achieved state-of-the-art scores on the AudioCaps (AC) dataset. Oblivious Maps "
+        "(OMAPs) hide access patterns. We report the Frobenius Gap (FG) often."))
+    relations = _relations(paper)
+    assert relations["evaluated_on"] == {"AudioCaps"}
+    assert relations["measures"] == {"Frobenius Gap"}
+    assert "Oblivious Maps" in relations["uses"]

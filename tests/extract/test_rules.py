@@ -236,6 +236,9 @@ def test_rules_a_time_compound_modifying_a_noun_is_not_measured() -> None:
     modifier = Paper(id="p", title="Scaling reasoning", abstract=(
         "Prior work overlooks memory bottlenecks introduced by inference-time strategies."))
     assert "inference time" not in _relations(modifier).get("measures", set())
+    when = Paper(id="r", title="Scaling reasoning", abstract=(
+        "More computation is used at inference time to let the model think longer."))
+    assert "inference time" not in _relations(when).get("measures", set())
     measured = Paper(id="q", title="Scaling reasoning", abstract=(
         "We cut the inference-time of long prompts by 30%."))
     assert "inference time" in _relations(measured)["measures"]

@@ -345,6 +345,8 @@ def collect_candidates(
             if d is not None and vocab.lookup(d.long, match.concept.type) is not match.concept \
                     and norm_key(d.long) not in {norm_key(n) for n in match.concept.names}:
                 continue
+            if _inside_other_acronym(text, match, defined_short):
+                continue  # "DDR" in "TS-DDR" (Deep Decision Rules), "MPC" in "LSTM-MPC"
         if norm_key(match.concept.label) in GENERIC_LABELS:
             continue
         if match.concept.type == "Metric" and (
@@ -501,6 +503,26 @@ def _prose_sense(text: str, start: int, end: int, patterns: Patterns) -> bool:
 
 # Between a product and its class word: a space, or a model number ("Ascend 910C NPUs").
 _MODEL_NUMBER_GAP = re.compile(r"\s+(?:[A-Za-z]{0,3}\d[\w.]*\s+)?")
+
+
+_HYPHENATED_TOKEN = re.compile(r"[\w-]*")
+
+
+def _inside_other_acronym(text: str, match: Match, defined: dict[str, Definition]) -> bool:
+    """Whether ``match`` is part of a hyphenated acronym the paper defines ("TS-DDR",
+    "PTW-CP") whose long form does not name the matched concept: then the part is a letter
+    of the paper's own acronym, not the vocabulary's ("Deep Decision Rules" is no DRAM)."""
+    start = match.start
+    while start and (text[start - 1].isalnum() or text[start - 1] in "-_"):
+        start -= 1
+    token = _HYPHENATED_TOKEN.match(text, start).group(0).strip("-")
+    if token == match.surface or "-" not in token:
+        return False
+    d = defined.get(token.rstrip("s"))
+    if d is None:
+        return False
+    long_key = f" {norm_key(d.long)} "
+    return not any(f" {norm_key(name)} " in long_key for name in match.concept.names)
 
 
 def _absorb_class_heads(matches: list[Match], text: str, vocab: Vocabulary) -> list[Match]:

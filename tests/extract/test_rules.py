@@ -255,3 +255,14 @@ def test_rules_a_new_acronym_is_typed_by_the_noun_after_it() -> None:
     assert relations["evaluated_on"] == {"AudioCaps"}
     assert relations["measures"] == {"Frobenius Gap"}
     assert "Oblivious Maps" in relations["uses"]
+
+
+def test_rules_a_letter_of_the_papers_own_acronym_is_not_a_vocabulary_acronym() -> None:
+    """"DDR" in the paper's "TS-DDR" (Deep Decision Rules) is not DRAM; "GNN" in "LSM-GNN",
+    whose long form says GNN, is still a graph neural network."""
+    paper = Paper(id="p", title="Planning with decision rules", abstract=(
+        "We propose Two-Stage Deep Decision Rules (TS-DDR) to plan. TS-DDR is self-supervised. "
+        "Large-scale Storage-based Multi-GPU GNN (LSM-GNN) is fast."))
+    relations = _relations(paper)
+    assert "DRAM" not in relations.get("targets", set())
+    assert "graph neural network" in relations["uses"]

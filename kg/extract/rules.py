@@ -293,6 +293,17 @@ def _is_object_of_cue(before: str, patterns: Patterns) -> bool:
     """True when the text before a definition ends with a proposal verb or naming cue and at most
     five words with no preposition: "we propose the Multi-Objective ... (MOHAF)"."""
     words = re.findall(r"[A-Za-z-]+|[,;:()]", before)
+    if words and words[-1] == ",":
+        # An appositive after an indefinite noun phrase: "introduces a novel learning
+        # paradigm, Dynamic Sparse Learning (DSL)".
+        for i in range(len(words) - 2, max(-1, len(words) - 8), -1):
+            if words[i].lower() in ("a", "an"):
+                words = words[:i]
+                break
+            if words[i] in ",;:()" or words[i].lower() in _STOP_SCAN:
+                return False
+        else:
+            return False
     for i in range(len(words) - 1, max(-1, len(words) - 7), -1):
         word = words[i].lower()
         if word in patterns.naming_cues:

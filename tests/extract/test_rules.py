@@ -266,3 +266,13 @@ def test_rules_a_letter_of_the_papers_own_acronym_is_not_a_vocabulary_acronym() 
     relations = _relations(paper)
     assert "DRAM" not in relations.get("targets", set())
     assert "graph neural network" in relations["uses"]
+
+
+def test_rules_a_name_in_apposition_to_the_proposed_thing_is_proposed() -> None:
+    paper = Paper(id="p", title="Efficient recommendation", abstract=(
+        "Addressing these issues, this paper introduces a novel learning paradigm, Dynamic "
+        "Sparse Learning (DSL), tailored for recommendation models. Others describe the tool "
+        "of a colleague, Fast Tuning Method (FTM)."))
+    relations = _relations(paper)
+    assert relations["proposes"] == {"Dynamic Sparse Learning"}
+    assert "Fast Tuning Method" in relations["uses"]

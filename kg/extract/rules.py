@@ -205,32 +205,36 @@ def _names_it(concept: Concept, written: str) -> bool:
 
 
 class _Registry:
-    """The candidates of one paper, keyed by concept id or by folded name."""
+    """The candidates of one paper, keyed by concept id or by folded name.
+
+    Names are compared without their spaces too, so a paper's "Fuxi-DA" and "FuxiDA" (or
+    "GPT 4" and "GPT4") are one candidate.
+    """
 
     def __init__(self) -> None:
         self.by_id: dict[str, Candidate] = {}
         self.by_name: dict[str, Candidate] = {}
 
     def get(self, name: str) -> Candidate | None:
-        return self.by_name.get(norm_key(name))
+        return self.by_name.get(_name_key(name))
 
     def add(self, candidate: Candidate) -> Candidate:
         existing = self.by_id.get(candidate.id)
         if existing is None:
             for name in candidate.names():
-                existing = existing or self.by_name.get(norm_key(name))
+                existing = existing or self.by_name.get(_name_key(name))
         if existing is not None:
             for span in candidate.spans:
                 existing.add(span, candidate.rules[0] if candidate.rules else "merge")
             for alias in [candidate.label, *candidate.aliases]:
-                if norm_key(alias) not in {norm_key(n) for n in existing.names()}:
+                if _name_key(alias) not in {_name_key(n) for n in existing.names()}:
                     existing.aliases.append(alias)
             existing.proposed = existing.proposed or candidate.proposed
             existing.proposed_span = existing.proposed_span or candidate.proposed_span
             candidate = existing
         self.by_id[candidate.id] = candidate
         for name in candidate.names():
-            self.by_name.setdefault(norm_key(name), candidate)
+            self.by_name.setdefault(_name_key(name), candidate)
         return candidate
 
     def remove(self, candidate: Candidate) -> None:
@@ -242,6 +246,11 @@ class _Registry:
         for candidate in self.by_id.values():
             seen.setdefault(id(candidate), candidate)
         return list(seen.values())
+
+
+def _name_key(name: str) -> str:
+    """A registry key: the folded name without spaces ("fuxi da" and "fuxida" are one)."""
+    return norm_key(name).replace(" ", "")
 
 
 def _word_spans(text: str, word: str) -> list[tuple[int, int]]:

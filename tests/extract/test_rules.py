@@ -276,3 +276,9 @@ def test_rules_a_name_in_apposition_to_the_proposed_thing_is_proposed() -> None:
     relations = _relations(paper)
     assert relations["proposes"] == {"Dynamic Sparse Learning"}
     assert "Fast Tuning Method" in relations["uses"]
+
+
+def test_rules_spellings_of_a_name_with_and_without_a_hyphen_are_one() -> None:
+    paper = Paper(id="p", title="Fuxi-DA: A Data Assimilation Framework", abstract=(
+        "We introduce FuxiDA, a framework for assimilating satellite observations."))
+    assert _relations(paper)["proposes"] == {"Fuxi-DA"}

@@ -870,6 +870,8 @@ _DASHED_WORD = re.compile(r"-(?:a|an|the|to|which|that|and|or|for|with|in|on|is)
 _PLURAL_BEFORE = re.compile(r"[a-z]{2,}[^s\W]s,?\s*$")
 _CLAUSE_PUNCT = re.compile(r"[,;:()]")
 _ARTICLE = re.compile(r"\b(?:a|an)\b")
+# One to three capitalised words (and nothing else) between a cue and the name after them.
+_CAPITALIZED_RUN = re.compile(r"\s*(?:[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\s+){1,3}")
 _STOP_SCAN = {"for", "to", "of", "on", "that", "which", "with", "in", "by", "from", "using",
               "based", "via", "across", "over", "into", "under", "and", "or", "as", "at",
               "where", "when", "while", "than", "whose", "its", "their"}
@@ -919,6 +921,11 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
                           _COMMON_CAPITALIZED and _APPOSITIVE.match(rest, n.end()))
             if is_name(word) or (naming and word[0].isupper()) or appositive:
                 start = sentence.start + m.end() + n.start()
+                if _CAPITALIZED_RUN.fullmatch(before):
+                    # "we introduce Multi-Query GSM-Symbolic": capitalised words right
+                    # before the name are part of it.
+                    word = before.strip() + " " + word
+                    start = sentence.start + m.end() + len(before) - len(before.lstrip())
                 # "KernelEvolve-an agentic ... framework-to tackle": a dash lost in the text.
                 word = _DASHED_WORD.sub("", word.rstrip("."))
                 if naming and not is_name(word):

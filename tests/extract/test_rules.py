@@ -282,3 +282,10 @@ def test_rules_spellings_of_a_name_with_and_without_a_hyphen_are_one() -> None:
     paper = Paper(id="p", title="Fuxi-DA: A Data Assimilation Framework", abstract=(
         "We introduce FuxiDA, a framework for assimilating satellite observations."))
     assert _relations(paper)["proposes"] == {"Fuxi-DA"}
+
+
+def test_rules_capitalised_words_before_a_proposed_name_belong_to_it() -> None:
+    paper = Paper(id="p", title="Sleep-time compute", abstract=(
+        "Furthermore, we introduce Multi-Query GSM-Symbolic, which extends GSM-Symbolic by "
+        "including multiple related queries per context."))
+    assert _relations(paper)["proposes"] == {"Multi-Query GSM-Symbolic"}

@@ -162,6 +162,10 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
     return listed
 
 
+# A name followed by "= 1.0", "< 5": the name is a quantity and this is its value.
+_VALUE_AFTER = re.compile(r"\s*(?:=|≈|<|>|≤|≥)\s*[\d.]")
+
+
 def _unknown_names(sentence: Sentence, cue_end: int, limit: int, candidates: list[Candidate],
                    patterns: Patterns) -> list[tuple[int, Candidate]]:
     """Product-like names right after a cue ("than LIMO", "compared to Greedy (0.185),
@@ -185,6 +189,8 @@ def _unknown_names(sentence: Sentence, cue_end: int, limit: int, candidates: lis
             # "than the state-of-the-art work FlightLLM": skip to the name.
             pos = n.end()
             continue
+        if _VALUE_AFTER.match(sentence.text, n.end()):
+            break  # "surpass the IPW=1.0 reference mark": a quantity's value, not a system
         head = _NEXT_WORD.match(sentence.text, n.end())
         if MODIFIER_SUFFIX.search(word) or (head and head.group(1).endswith("s")
                                             and head.group(1) in patterns.baseline_heads):

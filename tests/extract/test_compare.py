@@ -75,3 +75,8 @@ def test_compare_a_name_qualifying_a_kind_is_not_the_loser() -> None:
                   "fused kernels than Transformer-based TTI models.") == set()
     assert _beats("Zephyrus improves F1 by 22% compared to the BM25-based baseline readers.") \
         == {("Zephyrus", "BM25")}
+
+
+def test_compare_a_name_given_a_value_is_a_quantity_not_the_loser() -> None:
+    assert _beats("Zephyrus reaches IPW=1.02, the first system to surpass the IPW=1.0 mark, "
+                  "and outperforms Orion by 2x.") == {("Zephyrus", "Orion")}

@@ -80,3 +80,12 @@ def test_compare_a_name_qualifying_a_kind_is_not_the_loser() -> None:
 def test_compare_a_name_given_a_value_is_a_quantity_not_the_loser() -> None:
     assert _beats("Zephyrus reaches IPW=1.02, the first system to surpass the IPW=1.0 mark, "
                   "and outperforms Orion by 2x.") == {("Zephyrus", "Orion")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "The protocol outperforms current protocols by reducing the mean PI latency by 4x for "
+    "ResNet18 on TinyImageNet.",
+    "Zephyrus beats prior systems by achieving 2x higher throughput with vLLM kernels.",
+])
+def test_compare_what_follows_a_means_clause_is_not_the_loser(sentence: str) -> None:
+    assert _beats(sentence) == set()

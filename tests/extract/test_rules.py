@@ -289,3 +289,15 @@ def test_rules_capitalised_words_before_a_proposed_name_belong_to_it() -> None:
         "Furthermore, we introduce Multi-Query GSM-Symbolic, which extends GSM-Symbolic by "
         "including multiple related queries per context."))
     assert _relations(paper)["proposes"] == {"Multi-Query GSM-Symbolic"}
+
+
+def test_rules_distinct_benchmarks_are_distinct_nodes() -> None:
+    """One node per real thing, and no more: Citeseer is not Cora, Tiny ImageNet not SVHN,
+    MMLU-Pro a kind of MMLU, not MMLU itself."""
+    paper = Paper(id="p", title="Graph learning at scale", abstract=(
+        "We evaluate on Cora, Citeseer and PubMed, on Tiny-ImageNet, and on MMLU-Pro, and "
+        "run on TPU v3 and TPU v5e pods."))
+    relations = _relations(paper)
+    assert relations["evaluated_on"] == {"Cora", "Citeseer", "PubMed", "Tiny ImageNet",
+                                         "MMLU-Pro"}
+    assert relations["targets"] == {"TPU v3", "TPU v5"}

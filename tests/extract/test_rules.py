@@ -301,3 +301,12 @@ def test_rules_distinct_benchmarks_are_distinct_nodes() -> None:
     assert relations["evaluated_on"] == {"Cora", "Citeseer", "PubMed", "Tiny ImageNet",
                                          "MMLU-Pro"}
     assert relations["targets"] == {"TPU v3", "TPU v5"}
+
+
+def test_rules_distinct_methods_are_distinct_nodes() -> None:
+    """SpinQuant is not QuIP, XGBoost not random forest, FSDP not ZeRO, GCN a kind of GNN."""
+    paper = Paper(id="p", title="Training and serving", abstract=(
+        "We combine SpinQuant with XGBoost cost models, train with FSDP and GCN layers, and "
+        "serve with TorchServe."))
+    assert _relations(paper)["uses"] == {"SpinQuant", "XGBoost", "FSDP",
+                                         "graph convolutional network", "TorchServe"}

@@ -43,7 +43,10 @@ _SETTING = re.compile(r"\b(?:in|on|under|across|during|within|at|with)\b")
 _COUNTERPART = re.compile(r"\s*(?:(?:the|its|their)\s+)?(?:\w+\s+)?(?:equivalents?|"
                           r"counterparts?|implementations?|versions?)\s+(?:in|on)\s+")
 _NEXT_WORD = re.compile(r"\s+([a-z-]+)")
-_EXAMPLES = re.compile(r"\b(?:such as|like|including|e\.g\.,?)\s+")
+# What introduces a vague baseline's examples: "such as FlexGen", "(DeepSpeed-MoE and Tutel)".
+# A parenthesis lists examples when it says "e.g." or holds a list; "(SOTA)" only defines.
+_EXAMPLES = re.compile(r"\b(?:such as|like|including|e\.g\.,?)\s+|"
+                       r"\((?:e\.g\.,?\s*|(?=[A-Z][^()]*?(?:,|\band\b|\bor\b)[^()]*\)))")
 _NUMBER_AFTER = re.compile(r"\s*(?:\d|an?\s+order|half|twice|double|one|two|three|four|five|ten)")
 
 
@@ -103,7 +106,9 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
     """Named systems in the clause after a cue, up to the clause's end: the known ones
     (vocabulary, acronyms) or product-like names, whichever comes first."""
     examples = _EXAMPLES.search(sentence.text, cue_end, cue_end + 100)
-    if examples and _is_vague_phrase(sentence.text[cue_end:examples.start()], patterns):
+    in_examples = bool(examples) and _is_vague_phrase(sentence.text[cue_end:examples.start()],
+                                                      patterns)
+    if in_examples:
         # "compared to existing SSD-based solutions such as FlexGen": the examples are named.
         cue_end = examples.end()
     region_start = sentence.start + cue_end
@@ -120,7 +125,10 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
              and not _qualifies_a_kind(sentence.text, dict(c.spans)[s] - sentence.start)]
     unknown = _unknown_names(sentence, cue_end, region_end - sentence.start, candidates,
                              patterns)
-    if unknown and (not found or unknown[0][0] < found[0][0]):
+    if unknown and (not found or unknown[0][0] < found[0][0] or (
+            unknown[0][0] == found[0][0] and
+            unknown[0][1].spans[0][1] > dict(found[0][1].spans)[found[0][0]])):
+        # First, or longer at the same place: "DeepSpeed-MoE" is not DeepSpeed.
         return unknown
     if not found or found[0][0] - region_start >= 80:
         return []
@@ -142,8 +150,8 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
                               rules=["outperforms.v1"]))]
     first, loser = found[0]
     surface = sentence.text[first - sentence.start:dict(loser.spans)[first] - sentence.start]
-    if _vague(sentence.text, first - sentence.start, loser, patterns) or (
-            _is_vague_phrase(gap, patterns) and not is_name(surface)):
+    if not in_examples and (_vague(sentence.text, first - sentence.start, loser, patterns) or (
+            _is_vague_phrase(gap, patterns) and not is_name(surface))):
         # A known word inside a vague baseline ("existing serverful and serverless FL
         # systems") is not the loser; a name in apposition to it is ("than the
         # state-of-the-art ANNS solution DiskANN").

@@ -40,6 +40,10 @@ def test_compare_counterparts_in_a_named_system_are_that_system() -> None:
     # The examples after a vague baseline are the losers.
     ("Zephyrus improves throughput by 11x compared to existing SSD-based solutions such as "
      "FlexGen.", {("Zephyrus", "FlexGen")}),
+    # ... or listed in parentheses; a longer name beats the known name it starts with.
+    ("Zephyrus outperforms the state-of-the-art MoE training systems (DeepSpeed-MoE and "
+     "Tutel) by 1.18x.", {("Zephyrus", "DeepSpeed-MoE"), ("Zephyrus", "Tutel")}),
+    ("Zephyrus outperforms state-of-the-art (SOTA) NAS methods on ImageNet.", set()),
     ("Zephyrus outperforms single-agent RL baselines such as Proximal Policy Optimization and "
      "Soft Actor-Critic.", {("Zephyrus", "Proximal Policy Optimization"),
                             ("Zephyrus", "soft actor-critic")}),

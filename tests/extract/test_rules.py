@@ -310,3 +310,11 @@ def test_rules_distinct_methods_are_distinct_nodes() -> None:
         "serve with TorchServe."))
     assert _relations(paper)["uses"] == {"SpinQuant", "XGBoost", "FSDP",
                                          "graph convolutional network", "TorchServe"}
+
+
+def test_rules_storage_and_efficiency_metrics_are_known() -> None:
+    paper = Paper(id="p", title="A flash-aware store", abstract=(
+        "Our store raises IOPS by 2x, halves write amplification and improves the "
+        "computational efficiency of compaction."))
+    assert {"IOPS", "write amplification", "computational efficiency"} <= \
+        _relations(paper)["measures"]

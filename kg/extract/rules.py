@@ -432,6 +432,21 @@ def collect_candidates(
         candidate.add((m.start(1), m.end(1)), "dataset_name.v1",
                       alias=f"{name} {m.group(2)}")
         registry.add(candidate)
+    # ... and capitalised multi-word names after an article or preposition, outside the
+    # title: "a Kaggle Freelancer dataset", "the Huawei Cloud trace".
+    title_end = sentences[0].end if sentences else 0
+    for m in _NAMED_DATASET_RUN.finditer(text, title_end) if any(
+            h in text for h in _DATASET_HEADS) else ():
+        name = m.group(1)
+        if registry.get(name) is not None or vocab.lookup(name) or any(
+                w.lower() in _NOT_NAME_WORDS for w in name.split()) or any(
+                cs < m.end(1) and m.start(1) < ce for c in registry.values()
+                for cs, ce in c.spans):
+            continue
+        candidate = Candidate("Dataset", name)
+        candidate.add((m.start(1), m.end(1)), "dataset_name.v1",
+                      alias=f"{name} {m.group(2)}")
+        registry.add(candidate)
 
     # 3. Versioned model names of known families; they replace the bare family they contain.
     covered = _add_model_names(text, registry, vocab, patterns)
@@ -457,6 +472,13 @@ _WORDS_BEFORE = re.compile(r"((?:[a-z][a-z-]*\s+){0,3}[a-z][a-z-]*)$")
 _DATASET_HEADS = ("benchmark", "dataset", "corpus", "trace", "suite")
 _NAMED_DATASET = re.compile(r"(?<![\w-])([A-Z][\w.+-]*[A-Za-z0-9+])\s+(" +
                             "|".join(_DATASET_HEADS) + r")s?\b")
+_NAMED_DATASET_RUN = re.compile(r"\b(?:a|an|the|on|from|of|using|in|and)\s+((?:[A-Z][a-z]+\s+)"
+                                r"{1,2}[A-Z][A-Za-z0-9.+-]*[A-Za-z0-9+])\s+(" +
+                                "|".join(_DATASET_HEADS) + r")s?\b")
+# Capitalised words that start or qualify a phrase rather than name a dataset.
+_NOT_NAME_WORDS = {"new", "large", "open", "public", "real", "synthetic", "standard", "our",
+                   "this", "these", "each", "other", "several", "various", "popular", "common",
+                   "benchmark", "dataset", "data", "source", "world", "scale"}
 # (pattern, a substring every match holds, searched first; None: no cheap one).
 _METRIC_CONTEXTS = [
     (re.compile(_CHANGE + r"\s+(?:in\s+|of\s+|the\s+|their\s+|its\s+)*" + _PHRASE +

@@ -318,3 +318,10 @@ def test_rules_storage_and_efficiency_metrics_are_known() -> None:
         "computational efficiency of compaction."))
     assert {"IOPS", "write amplification", "computational efficiency"} <= \
         _relations(paper)["measures"]
+
+
+def test_rules_a_multi_word_capitalised_dataset_name_is_a_dataset() -> None:
+    paper = Paper(id="p", title="Efficiently Modeling Long Sequences", abstract=(
+        "Tasks come from a Kaggle Freelancer dataset of job postings. We lead the Long Range "
+        "Arena benchmark. The New Large benchmark is big, and our Public Data corpus too."))
+    assert _relations(paper)["evaluated_on"] == {"Kaggle Freelancer", "Long Range Arena"}

@@ -376,6 +376,9 @@ def collect_candidates(
         if match.concept.type == "Metric" and _TIME_MODIFIER.match(text, match.end) and \
                 match.surface.lower().endswith("-time"):
             continue  # "inference-time strategies", "run-time checks": when, not how long
+        if match.concept.type == "Metric" and _HELD_FIXED.search(
+                text, max(0, match.start - 40), match.start):
+            continue  # "at the same cost", "under the same sparsity level": held, not measured
         if match.concept.type == "Metric" and match.surface.lower().endswith("time") and \
                 _AT_BEFORE.search(text, max(0, match.start - 4), match.start):
             continue  # "used at inference time": when, not how long
@@ -527,6 +530,8 @@ _HEAD_AFTER = re.compile(r"\s+([a-z]+)\b")
 # After "inference-time", "run-time": a noun it modifies (not "of", "is", "and", ...).
 _TIME_MODIFIER = re.compile(r"\s+(?!(?:of|is|are|was|were|and|or|by|in|on|for|to|with|than|"
                             r"from|as|at|per|while|when|which|that)\b)[a-z]")
+_HELD_FIXED = re.compile(r"\b(?:at|under|with|for)\s+(?:the\s+|a\s+)?(?:same|equal|similar|"
+                         r"fixed|comparable|identical|matched)\s+(?:[a-z-]+\s+)?$", re.I)
 _AT_BEFORE = re.compile(r"\bat\s+$", re.I)
 _LAST_WORDS = re.compile(r"([a-z]+)\W+(?:([a-z]+)\W+)?$")
 

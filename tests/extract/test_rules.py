@@ -325,3 +325,12 @@ def test_rules_a_multi_word_capitalised_dataset_name_is_a_dataset() -> None:
         "Tasks come from a Kaggle Freelancer dataset of job postings. We lead the Long Range "
         "Arena benchmark. The New Large benchmark is big, and our Public Data corpus too."))
     assert _relations(paper)["evaluated_on"] == {"Kaggle Freelancer", "Long Range Arena"}
+
+
+def test_rules_a_quantity_held_fixed_is_not_measured() -> None:
+    paper = Paper(id="p", title="Serving more users", abstract=(
+        "At the same cost, the system meets the SLOs of more users, and it improves accuracy "
+        "under the same sparsity level."))
+    measures = _relations(paper).get("measures", set())
+    assert "cost" not in measures
+    assert "accuracy" in measures

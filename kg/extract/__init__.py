@@ -23,6 +23,7 @@ from kg.extract.rules import (
     head_concepts,
     is_background,
     is_negated,
+    is_survey,
     sentence_of,
 )
 from kg.extract.text import paper_text, split_sentences
@@ -33,6 +34,7 @@ from kg.vocab import Vocabulary, load_vocabulary
 __all__ = ["DEFAULT_EXTRACTOR", "EXECUTORS", "EXTRACTORS", "RulesExtractor", "extract_lines",
            "extract_papers", "get_extractor"]
 
+_DIGIT = re.compile(r"\d")
 ROLE_BY_TYPE = {"Technique": "uses", "Model": "uses", "Hardware": "targets",
                 "Metric": "measures", "Dataset": "evaluated_on"}
 
@@ -85,6 +87,7 @@ class RulesExtractor:
         beaten = {c.loser.id for c in comparisons}
         compared = {c.sentence.start for c in comparisons}
         background = [is_background(sentence, self.patterns) for sentence in sentences]
+        survey = is_survey(text, self.patterns)
         for candidate in sorted(candidates, key=lambda c: c.spans[0] if c.spans else (0, 0)):
             if not candidate.spans or (candidate.concept is None and
                                        norm_key(candidate.label) in self.patterns.not_entities):
@@ -107,6 +110,10 @@ class RulesExtractor:
                     background[sentences.index(sentence_of(sentences, start))]
                    for start, _ in candidate.spans):
                 continue  # named only as what others did ("while recent advances like o1 ...")
+            if survey and candidate.type == "Metric" and not any(
+                    _DIGIT.search(sentence_of(sentences, start).text)
+                    for start, _ in candidate.spans):
+                continue  # a survey names quantities; it measures only what it gives values of
             role = ROLE_BY_TYPE[candidate.type]
             relations.append(Relation(role, paper.id, entity(candidate),
                                       evidence(candidate.spans[0], candidate.rules[0])))

@@ -20,7 +20,7 @@ __all__ = ["Patterns", "load_patterns"]
 _LIST_KEYS = ("proposal_verbs", "naming_cues", "self_reference", "outperform_verbs",
               "comparison_preps", "comparative_words", "vague_baselines", "background_cues",
               "model_families", "novel_heads", "baseline_heads", "task_heads", "metric_heads",
-              "task_nouns", "prose_words", "prose_cues", "prose_after",
+              "task_nouns", "prose_words", "prose_cues", "prose_after", "survey_cues",
               "not_entities")
 _HEAD_TYPES = ("Metric", "Hardware", "Dataset", "Model")
 
@@ -58,6 +58,9 @@ class Patterns:
     prose_words: frozenset[str]
     prose_cues: frozenset[str]
     prose_after: tuple[str, ...]
+    # Phrases that make a paper a survey or position paper, whose metrics count only with a
+    # value (the guidelines: nothing is measured unless the work measures it).
+    survey_cues: tuple[str, ...]
     not_entities: frozenset[str]
     type_heads: dict[str, frozenset[str]]
     self_reference_re: re.Pattern[str] = field(init=False, repr=False)
@@ -134,6 +137,7 @@ def parse_patterns(data: dict, *, source: str = "<patterns>") -> Patterns:
         prose_words=frozenset(lower["prose_words"]),
         prose_cues=frozenset(lower["prose_cues"]),
         prose_after=tuple(lower["prose_after"]),
+        survey_cues=tuple(lower["survey_cues"]),
         not_entities=frozenset(lower["not_entities"]),
         type_heads={k: frozenset(v.lower() for v in heads[k]) for k in _HEAD_TYPES},
     )

@@ -29,7 +29,7 @@ from kg.normalize import norm_key
 from kg.vocab import Concept, Vocabulary, is_acronym
 
 __all__ = ["MODIFIER_AFTER", "MODIFIER_SUFFIX", "Candidate", "collect_candidates", "head_concepts",
-           "is_background", "is_name", "is_negated", "sentence_of"]
+           "is_background", "is_name", "is_negated", "is_survey", "sentence_of"]
 
 # A product-like name: a capital, then letters/digits, with inner hyphens or dots.
 NAME_RE = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*\+*(?![\w])")
@@ -151,6 +151,13 @@ _CLAUSE_BREAK = re.compile(r"[,;:.()\n]")
 _PASSIVE_VERBS = ("proposed", "introduced", "presented", "developed", "designed")
 _PASSIVE_PROPOSAL = re.compile(r"\b(?:is|are)\s+(?:first\s+|hereby\s+|thus\s+)?(?:" +
                                "|".join(_PASSIVE_VERBS) + r")\b")
+
+
+def is_survey(text: str, patterns: Patterns) -> bool:
+    """Whether the paper (title and abstract) presents itself as a survey, review or position
+    paper ("A Comprehensive Survey", "this survey", "in this position paper")."""
+    lower = text.lower()
+    return any(cue in lower for cue in patterns.survey_cues)
 
 
 def is_negated(text: str, start: int) -> bool:

@@ -334,3 +334,15 @@ def test_rules_a_quantity_held_fixed_is_not_measured() -> None:
     measures = _relations(paper).get("measures", set())
     assert "cost" not in measures
     assert "accuracy" in measures
+
+
+def test_rules_a_survey_measures_only_what_it_gives_values_of() -> None:
+    """The guidelines: in surveys and position papers nothing is measured unless the work
+    measures it."""
+    survey = Paper(id="p", title="A Survey on Inference Engines", abstract=(
+        "Engines trade latency against throughput and cost. We find that batching raises "
+        "throughput by 3x on average across the 25 engines we compare."))
+    assert _relations(survey)["measures"] == {"throughput"}
+    study = Paper(id="q", title="An inference engine", abstract=(
+        "Engines trade latency against throughput and cost."))
+    assert {"latency", "throughput", "cost"} <= _relations(study)["measures"]

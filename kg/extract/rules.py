@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract.acronyms import Definition, find_definitions
@@ -433,29 +434,25 @@ def collect_candidates(
     _add_metric_phrases(text, registry, vocab, patterns)
 
     # 2b. Named datasets and benchmarks: "the XBOW benchmark", "on the HAM10k dataset".
-    for m in _NAMED_DATASET.finditer(text) if any(h in text for h in _DATASET_HEADS) else ():
-        name = m.group(1)
+    for start, end, name, head in _names_before_heads(text, 0, _NAMED_DATASET) if any(
+            h in text for h in _DATASET_HEADS) else ():
         if not is_name(name) or registry.get(name) is not None or vocab.lookup(name) or \
                 norm_key(name) in patterns.not_entities or re.search(r"-[a-z]+$", name):
             continue
         candidate = Candidate("Dataset", name)
-        candidate.add((m.start(1), m.end(1)), "dataset_name.v1",
-                      alias=f"{name} {m.group(2)}")
+        candidate.add((start, end), "dataset_name.v1", alias=f"{name} {head}")
         registry.add(candidate)
     # ... and capitalised multi-word names after an article or preposition, outside the
     # title: "a Kaggle Freelancer dataset", "the Huawei Cloud trace".
     title_end = sentences[0].end if sentences else 0
-    for m in _NAMED_DATASET_RUN.finditer(text, title_end) if any(
+    for start, end, name, head in _names_before_heads(text, title_end, _NAME_RUN_BEFORE) if any(
             h in text for h in _DATASET_HEADS) else ():
-        name = m.group(1)
         if registry.get(name) is not None or vocab.lookup(name) or any(
                 w.lower() in _NOT_NAME_WORDS for w in name.split()) or any(
-                cs < m.end(1) and m.start(1) < ce for c in registry.values()
-                for cs, ce in c.spans):
+                cs < end and start < ce for c in registry.values() for cs, ce in c.spans):
             continue
         candidate = Candidate("Dataset", name)
-        candidate.add((m.start(1), m.end(1)), "dataset_name.v1",
-                      alias=f"{name} {m.group(2)}")
+        candidate.add((start, end), "dataset_name.v1", alias=f"{name} {head}")
         registry.add(candidate)
 
     # 3. Versioned model names of known families; they replace the bare family they contain.
@@ -480,11 +477,31 @@ _CHANGE = (r"(?:improvements?|increases?|reductions?|decreases?|gains?|improv(?:
 _ANCHORS_AFTER = [re.compile(r"\s+of\s+" + _NUM), re.compile(r"\s*\(\s*\d")]
 _WORDS_BEFORE = re.compile(r"((?:[a-z][a-z-]*\s+){0,3}[a-z][a-z-]*)$")
 _DATASET_HEADS = ("benchmark", "dataset", "corpus", "trace", "suite")
-_NAMED_DATASET = re.compile(r"(?<![\w-])([A-Z][\w.+-]*[A-Za-z0-9+])\s+(" +
-                            "|".join(_DATASET_HEADS) + r")s?\b")
-_NAMED_DATASET_RUN = re.compile(r"\b(?:a|an|the|on|from|of|using|in|and)\s+((?:[A-Z][a-z]+\s+)"
-                                r"{1,2}[A-Z][A-Za-z0-9.+-]*[A-Za-z0-9+])\s+(" +
-                                "|".join(_DATASET_HEADS) + r")s?\b")
+_NAMED_DATASET = re.compile(r"(?<![\w-])([A-Z][\w.+-]*[A-Za-z0-9+])$")
+# The head word is searched first (str.find) and the name read backwards from it: a pattern
+# starting with a free article would be tried at every word of the abstract.
+_HEAD_END = re.compile(r"s?\b")
+_NAME_RUN_BEFORE = re.compile(r"\b(?:a|an|the|on|from|of|using|in|and)\s+((?:[A-Z][a-z]+\s+)"
+                              r"{1,2}[A-Z][A-Za-z0-9.+-]*[A-Za-z0-9+])$")
+
+
+def _names_before_heads(text: str, start: int, name_re: re.Pattern[str]
+                        ) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, name, head) of each name (``name_re``, anchored at its end) written right
+    before a dataset head word: "the XBOW benchmark", "a Kaggle Freelancer dataset"."""
+    found = []
+    for head in _DATASET_HEADS:
+        at = text.find(head, start)
+        while at != -1:
+            name_end = at
+            while name_end > start and text[name_end - 1].isspace():
+                name_end -= 1
+            if name_end < at and _HEAD_END.match(text, at + len(head)):
+                m = name_re.search(text, max(start, name_end - 120), name_end)
+                if m:
+                    found.append((m.start(1), m.end(1), m.group(1), head))
+            at = text.find(head, at + len(head))
+    yield from sorted(found)
 # Capitalised words that start or qualify a phrase rather than name a dataset.
 _NOT_NAME_WORDS = {"new", "large", "open", "public", "real", "synthetic", "standard", "our",
                    "this", "these", "each", "other", "several", "various", "popular", "common",

@@ -256,14 +256,35 @@ class _Registry:
         return list(seen.values())
 
 
+@functools.lru_cache(maxsize=65536)
 def _name_key(name: str) -> str:
     """A registry key: the folded name without spaces ("fuxi da" and "fuxida" are one)."""
     return norm_key(name).replace(" ", "")
 
 
 def _word_spans(text: str, word: str) -> list[tuple[int, int]]:
-    pattern = re.compile(r"(?<![\w-])" + re.escape(word) + r"s?(?![\w-])")
-    return [(m.start(), m.start() + len(word)) for m in pattern.finditer(text)]
+    """Where ``word`` (or its plural in "s") stands as a whole word in ``text``.
+
+    A find loop rather than a regex: the words are the paper's own names, so a pattern would
+    be compiled anew for nearly every call.
+    """
+    out: list[tuple[int, int]] = []
+    if not word:
+        return out
+    size, at = len(word), text.find(word)
+    while at != -1:
+        end = at + size
+        if not (at and _joins(text[at - 1])) and (
+                end == len(text) or not _joins(text[end]) or (
+                    text[end] == "s" and (end + 1 == len(text) or not _joins(text[end + 1])))):
+            out.append((at, end))
+        at = text.find(word, at + 1)
+    return out
+
+
+def _joins(char: str) -> bool:
+    """Whether ``char`` continues a word: a letter, digit, underscore or hyphen."""
+    return char.isalnum() or char in "_-"
 
 
 def _modifier_definition(long: str) -> bool:

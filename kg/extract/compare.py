@@ -75,7 +75,7 @@ def parse_values(text: str) -> tuple[tuple[str, str], ...]:
 
 def _cues(lower: str, patterns: Patterns) -> list[tuple[int, int, str]]:
     out = [(m.start(), m.end(), "verb") for m in patterns.outperform_re.finditer(lower)]
-    has_comparative = any(w in patterns.comparative_words for w in re.findall(r"[a-z-]+", lower))
+    has_comparative = patterns.comparative_re.search(lower) is not None
     if has_comparative or _FACTOR_RE.search(lower):
         for m in patterns.comparison_re.finditer(lower):
             if m.group(0) in ("over", "than") and _NUMBER_AFTER.match(lower, m.end()):

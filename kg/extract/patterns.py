@@ -72,6 +72,9 @@ class Patterns:
     # most abstracts.
     model_family_re: re.Pattern[str] = field(init=False, repr=False)
     novel_phrase_re: re.Pattern[str] = field(init=False, repr=False)
+    # A comparative word standing as a whole token (hyphens join tokens: "more-efficient" is
+    # none); one search per sentence instead of a set lookup per word.
+    comparative_re: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         for name, words in (("self_reference_re", self.self_reference),
@@ -83,6 +86,10 @@ class Patterns:
         object.__setattr__(self, "model_name_re", _model_name_re(families))
         object.__setattr__(self, "model_family_re", re.compile(families))
         object.__setattr__(self, "novel_phrase_re", _novel_phrase_re(self.novel_heads))
+        single = sorted((w for w in self.comparative_words if re.fullmatch(r"[a-z-]+", w)),
+                        key=len, reverse=True)
+        object.__setattr__(self, "comparative_re", re.compile(
+            r"(?<![a-z-])(?:" + "|".join(map(re.escape, single)) + r")(?![a-z-])"))
 
 
 def _model_name_re(families: str) -> re.Pattern[str]:

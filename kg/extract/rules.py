@@ -464,7 +464,7 @@ def collect_candidates(
         candidate.add((start, end), "dataset_name.v1", alias=f"{name} {head}")
         registry.add(candidate)
     # ... and capitalised multi-word names after an article or preposition, outside the
-    # title: "a Kaggle Freelancer dataset", "the Huawei Cloud trace".
+    # title: "a Kaggle Freelancer dataset", "the Long Range Arena benchmark".
     title_end = sentences[0].end if sentences else 0
     for start, end, name, head in _names_before_heads(text, title_end, _NAME_RUN_BEFORE) if any(
             h in text for h in _DATASET_HEADS) else ():

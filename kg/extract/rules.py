@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract.acronyms import Definition, find_definitions
@@ -186,21 +185,27 @@ def head_concepts(label: str, entity_type: str, vocab: Vocabulary) -> tuple[str,
 
 def type_from_head(phrase: str, patterns: Patterns, vocab: Vocabulary) -> str:
     """The entity type of a new name, from its last word (its head) and any vocabulary part."""
-    words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", phrase)]
-    if not words:
-        return "Technique"
-    head = words[-1]
-    for entity_type in ("Dataset", "Metric", "Hardware"):
-        if head in patterns.type_heads[entity_type] or (
-                head.rstrip("s") in patterns.type_heads[entity_type]):
-            return entity_type
     written = re.findall(r"[A-Za-z0-9]+", phrase)
+    if not written:
+        return "Technique"
+    head_type = _head_type(written[-1].lower(), patterns)
+    if head_type is not None:
+        return head_type
     for part in (" ".join(written[-2:]), written[-1]):
         concept = vocab.lookup(part)
         if concept is not None and concept.type in ("Metric", "Hardware", "Dataset") and \
                 _names_it(concept, part):
             return concept.type
     return "Technique"
+
+
+def _head_type(word: str, patterns: Patterns) -> str | None:
+    """The type a head noun gives a name ("rate": Metric, "benchmark": Dataset), if any."""
+    for entity_type in ("Dataset", "Metric", "Hardware"):
+        heads = patterns.type_heads[entity_type]
+        if word in heads or word.rstrip("s") in heads:
+            return entity_type
+    return None
 
 
 def _names_it(concept: Concept, written: str) -> bool:
@@ -398,19 +403,8 @@ def collect_candidates(
                 continue  # "DDR" in "TS-DDR" (Deep Decision Rules), "MPC" in "LSTM-MPC"
         if norm_key(match.concept.label) in GENERIC_LABELS:
             continue
-        if match.concept.type == "Metric" and (
-                re.match(r"-[A-Za-z]", text[match.end:match.end + 2])
-                or re.search(r"[A-Za-z]-$", text[max(0, match.start - 2):match.start])):
-            continue  # "cost-effective", "low-latency": a modifier, not a measured quantity
-        if match.concept.type == "Metric" and _TIME_MODIFIER.match(text, match.end) and \
-                match.surface.lower().endswith("-time"):
-            continue  # "inference-time strategies", "run-time checks": when, not how long
-        if match.concept.type == "Metric" and _HELD_FIXED.search(
-                text, max(0, match.start - 40), match.start):
-            continue  # "at the same cost", "under the same sparsity level": held, not measured
-        if match.concept.type == "Metric" and match.surface.lower().endswith("time") and \
-                _AT_BEFORE.search(text, max(0, match.start - 4), match.start):
-            continue  # "used at inference time": when, not how long
+        if match.concept.type == "Metric" and _not_measured_here(text, match):
+            continue
         follower = re.match(r"\s+([a-z]+)", text[match.end:])
         if match.concept.type == "Technique" and follower and \
                 follower.group(1) in patterns.task_heads:
@@ -439,10 +433,8 @@ def collect_candidates(
             if head in patterns.task_nouns:
                 continue  # a task, field or organisation ("Natural Language Processing (NLP)")
             after = _HEAD_AFTER.match(text, d.short_end + 1)
-            kind = after.group(1) if after and any(
-                after.group(1).rstrip("s") in heads or after.group(1) in heads
-                for heads in patterns.type_heads.values()) else ""
-            candidate = Candidate(type_from_head(f"{d.long} {kind}", patterns, vocab), d.long)
+            kind = _head_type(after.group(1), patterns) if after else None
+            candidate = Candidate(kind or type_from_head(d.long, patterns, vocab), d.long)
         candidate.add((d.long_start, d.long_end), "acronym.v1", alias=d.long)
         candidate.add((d.short_start, d.short_end), "acronym.v1", alias=d.short)
         # "Key-Value (KV) cache" defines "KV cache"; "KV" alone later means the same thing.
@@ -507,10 +499,10 @@ _NAME_RUN_BEFORE = re.compile(r"\b(?:a|an|the|on|from|of|using|in|and)\s+((?:[A-
 
 
 def _names_before_heads(text: str, start: int, name_re: re.Pattern[str]
-                        ) -> Iterator[tuple[int, int, str, str]]:
+                        ) -> list[tuple[int, int, str, str]]:
     """(start, end, name, head) of each name (``name_re``, anchored at its end) written right
     before a dataset head word: "the XBOW benchmark", "a Kaggle Freelancer dataset"."""
-    found = []
+    found: list[tuple[int, int, str, str]] = []
     for head in _DATASET_HEADS:
         at = text.find(head, start)
         while at != -1:
@@ -522,7 +514,9 @@ def _names_before_heads(text: str, start: int, name_re: re.Pattern[str]
                 if m:
                     found.append((m.start(1), m.end(1), m.group(1), head))
             at = text.find(head, at + len(head))
-    yield from sorted(found)
+    return sorted(found)
+
+
 # Capitalised words that start or qualify a phrase rather than name a dataset.
 _NOT_NAME_WORDS = {"new", "large", "open", "public", "real", "synthetic", "standard", "our",
                    "this", "these", "each", "other", "several", "various", "popular", "common",
@@ -569,6 +563,24 @@ _VALUE_OF = [("metric/speedup", _SPEEDUP, ("faster", "speedup", "speed-up", "acc
               ("train", "fine-tuning"))]
 
 
+def _not_measured_here(text: str, match: Match) -> bool:
+    """Whether a metric name is written as something other than a quantity the paper
+    measures: a modifier ("cost-effective", "low-latency", "inference-time strategies"), a
+    moment ("used at inference time"), or a quantity held fixed ("at the same cost")."""
+    if _HYPHEN_AFTER.match(text, match.end) or \
+            _HYPHEN_BEFORE.search(text, max(0, match.start - 2), match.start):
+        return True
+    surface = match.surface.lower()
+    if surface.endswith("-time") and _TIME_MODIFIER.match(text, match.end):
+        return True
+    if surface.endswith("time") and _AT_BEFORE.search(text, max(0, match.start - 4),
+                                                      match.start):
+        return True
+    return bool(_HELD_FIXED.search(text, max(0, match.start - 40), match.start))
+
+
+_HYPHEN_AFTER = re.compile(r"-[A-Za-z]")
+_HYPHEN_BEFORE = re.compile(r"[A-Za-z]-$")
 # The word after an acronym definition, which may say what kind of thing it is: "the
 # AudioCaps (AC) dataset", "Field Programmable Gate Array (FPGA) boards".
 _HEAD_AFTER = re.compile(r"\s+([a-z]+)\b")
@@ -605,7 +617,7 @@ def _inside_other_acronym(text: str, match: Match, defined: dict[str, Definition
     "PTW-CP") whose long form does not name the matched concept: then the part is a letter
     of the paper's own acronym, not the vocabulary's ("Deep Decision Rules" is no DRAM)."""
     start = match.start
-    while start and (text[start - 1].isalnum() or text[start - 1] in "-_"):
+    while start and _joins(text[start - 1]):
         start -= 1
     token = _HYPHENATED_TOKEN.match(text, start).group(0).strip("-")
     if token == match.surface or "-" not in token:

@@ -132,3 +132,27 @@ def test_pipeline_build_collects_garbage_less_often_and_restores(page: Path, tmp
     build([page], tmp_path / "out", formats=["ntriples"])
     assert seen[0][0] == 200_000 and seen[0][1:] == before[1:]
     assert gc.get_threshold() == before
+
+
+def test_pipeline_times_each_stage_apart(page: Path, tmp_path: Path) -> None:
+    """The build's timings name each stage (issue 7: the next bottleneck must be visible),
+    not one lump for everything done while the workers extract: merging, producing the
+    triples, each format written, and the store's CPU on its own threads."""
+    import time
+
+    start = time.perf_counter()
+    report = build([page, DATA / "papers.csv"], tmp_path / "b",
+                   formats=[*FORMATS, "store"], use_cache=False)
+    wall = time.perf_counter() - start
+    stages = {"read", "extract (waiting for workers)", "merge", "tallies", "triples",
+              "format + write ntriples", "write turtle", "store (waiting for the loader)",
+              "finish store (load tail, compact)", "store: CPU on its own threads"}
+    assert stages <= set(report.timings)
+    assert all(seconds >= 0 for seconds in report.timings.values())
+    # The main thread's stages are its own time: nested ones (merging inside producing the
+    # triples) are counted once, so together they fit in the build's wall time.
+    assert sum(report.timings[s] for s in stages - {"store: CPU on its own threads"}) <= wall
+    no_store = build([page], tmp_path / "n", formats=["turtle"], use_cache=False)
+    assert "write turtle" in no_store.timings
+    assert not {"format + write ntriples", "store: CPU on its own threads"} & set(
+        no_store.timings)

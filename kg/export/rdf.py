@@ -307,18 +307,25 @@ def shared_triples(entities: Mapping[str, dict], pages: Mapping[str, str],
 
 
 def stream_triples(findings: Iterable[PaperFindings],
-                   builder: GraphBuilder | None = None) -> Iterator[Triple]:
+                   builder: GraphBuilder | None = None, *,
+                   clock: Clock | None = None) -> Iterator[Triple]:
     """The triples of the graph of ``findings``, produced while it is built: each paper's as
     soon as it is merged, then what papers share. The same sequence as
     ``generate_triples(build_graph(findings))``, without the whole graph in memory (unless
-    ``builder`` keeps one)."""
+    ``builder`` keeps one). ``clock``, if given, times the merging of each paper ("merge")
+    and the counting of the tallies ("tallies") apart from producing the triples."""
     builder = builder or GraphBuilder()
+    clock = clock or _no_clock
     claimed: set[tuple[str, str]] = set()
     for record in findings:
-        yield from paper_block_triples(builder.add(record), claimed)
-    builder.finish()
-    yield from shared_triples(builder.entities, builder.pages, builder.broader,
-                              count_tallies(builder.related_concepts(), builder.broader))
+        with clock("merge"):
+            block = builder.add(record)
+        yield from paper_block_triples(block, claimed)
+    with clock("merge"):
+        builder.finish()
+    with clock("tallies"):
+        found = count_tallies(builder.related_concepts(), builder.broader)
+    yield from shared_triples(builder.entities, builder.pages, builder.broader, found)
 
 
 def _paper_blocks(G: nx.MultiDiGraph) -> Iterator[PaperBlock]:
@@ -510,6 +517,12 @@ def write_turtle(G: nx.MultiDiGraph, path: str | Path) -> None:
 
 
 CHUNK_TRIPLES = 100_000
+# Times a stage: ``with clock("write turtle"): ...`` (``kg.pipeline``'s build clock).
+Clock = Callable[[str], contextlib.AbstractContextManager]
+
+
+def _no_clock(stage: str) -> contextlib.AbstractContextManager:
+    return contextlib.nullcontext()
 
 
 def write_rdf(G: nx.MultiDiGraph, *, ntriples: str | Path | None = None,
@@ -522,7 +535,8 @@ def write_rdf(G: nx.MultiDiGraph, *, ntriples: str | Path | None = None,
 def write_triples(triples: Iterable[Triple], *, ntriples: str | Path | None = None,
                   turtle: str | Path | None = None, shards: str | Path | None = None,
                   lines_per_shard: int = SHARD_LINES,
-                  on_chunk: Callable[[bytes], None] | None = None) -> None:
+                  on_chunk: Callable[[bytes], None] | None = None,
+                  clock: Clock | None = None) -> None:
     """Write N-Triples, Turtle and/or sharded N-Triples atomically in one pass over
     ``triples``, and hand each chunk of N-Triples (``CHUNK_TRIPLES`` lines, UTF-8) to
     ``on_chunk`` as it is written.
@@ -531,8 +545,13 @@ def write_triples(triples: Iterable[Triple], *, ntriples: str | Path | None = No
     loader fed from ``on_chunk`` (``kg.sparql.StoreWriter``, which loads on another thread)
     works while this thread writes, instead of re-reading graph.nt afterwards. With
     ``stream_triples`` the triples themselves are produced while the papers are extracted.
+
+    ``clock``, if given, times producing the triples ("triples", less what the producer
+    times itself), formatting and writing N-Triples (with the shards and the store's chunks)
+    and Turtle, chunk by chunk, so a build shows what each part costs.
     """
     triples = iter(triples)
+    clock = clock or _no_clock
     formatter = _TurtleFormatter()
     sharded = _Shards(shards, lines_per_shard) if shards is not None else None
     with contextlib.ExitStack() as stack:
@@ -543,21 +562,28 @@ def write_triples(triples: Iterable[Triple], *, ntriples: str | Path | None = No
             stack.enter_context(sharded)
         if ttl is not None:
             ttl.write(("\n".join(formatter.header()) + "\n").encode("utf-8"))
-        while batch := list(itertools.islice(triples, CHUNK_TRIPLES)):
+        while True:
+            with clock("triples"):
+                batch = list(itertools.islice(triples, CHUNK_TRIPLES))
+            if not batch:
+                break
             if nt is not None or on_chunk is not None or sharded is not None:
-                lines = [f"{s} {p} {o} .\n" for s, p, o in batch]
-                data = "".join(lines).encode("utf-8")
-                if nt is not None:
-                    nt.write(data)
-                if sharded is not None:
-                    sharded.write(lines)
+                with clock("format + write ntriples"):
+                    lines = [f"{s} {p} {o} .\n" for s, p, o in batch]
+                    data = "".join(lines).encode("utf-8")
+                    if nt is not None:
+                        nt.write(data)
+                    if sharded is not None:
+                        sharded.write(lines)
                 if on_chunk is not None:
-                    on_chunk(data)
+                    with clock("store (waiting for the loader)"):
+                        on_chunk(data)
             if ttl is not None:
-                out: list[str] = []
-                formatter.add_all(batch, out)
-                out.append("")
-                ttl.write("\n".join(out).encode("utf-8"))
+                with clock("write turtle"):
+                    out: list[str] = []
+                    formatter.add_all(batch, out)
+                    out.append("")
+                    ttl.write("\n".join(out).encode("utf-8"))
         if ttl is not None:
             out = []
             formatter.close(out)

@@ -119,6 +119,8 @@ class GraphBuilder:
         self.related: list[tuple[str, array]] = []
         self._codes: dict[tuple[str, str], int] = {}
         self._known: dict[str, set[str]] = {}  # entity id -> folded label and aliases
+        # Entities already merged, as found, -> canonical id (see _merge_entity).
+        self._merged: dict[Entity, str] = {}
         self._finished = False
 
     def add(self, record: PaperFindings) -> PaperBlock:
@@ -151,6 +153,22 @@ class GraphBuilder:
         return self._codes.setdefault((relation, concept), len(self._codes))
 
     def _merge_entity(self, entity: Entity) -> str:
+        """The canonical id of ``entity``, its new names added to that node.
+
+        Why the memo: most entities of a paper are vocabulary concepts found with the same
+        names in many papers (~12 entities a paper). Merging the same entity again changes
+        nothing but the node's paper count: every name key it resolves by was set the first
+        time and keys are never reassigned, its aliases are known, its broader links are
+        recorded. So a repeat only counts the paper.
+        """
+        canonical = self._merged.get(entity)
+        if canonical is not None:
+            self.entities[canonical]["papers"] += 1
+            return canonical
+        canonical = self._merged[entity] = self._resolve_new(entity)
+        return canonical
+
+    def _resolve_new(self, entity: Entity) -> str:
         canonical = self.index.resolve(entity)
         node = self.entities.get(canonical)
         if node is None:
@@ -227,6 +245,7 @@ class GraphBuilder:
         if self.broader:
             self.edge_counts["broader"] = len(self.broader)
         self._known.clear()
+        self._merged.clear()
         if self.graph is not None:
             for node, attrs in self.entities.items():
                 self.graph.add_node(node, **attrs)

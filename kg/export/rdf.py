@@ -469,8 +469,8 @@ class _TurtleFormatter:
     def __init__(self) -> None:
         self.current: str | None = None
         self.predicates: dict[str, str] = {A: "a"}
-        # Entity, class and paper IRIs recur (a paper's IRI in each of its statements); the
-        # cache is dropped when full rather than grown with the corpus.
+        # Entity, class and paper IRIs and typed literals recur (a paper's IRI in each of its
+        # statements); the cache is dropped when full rather than grown with the corpus.
         self.iris: dict[str, str] = {}
 
     @staticmethod
@@ -494,14 +494,15 @@ class _TurtleFormatter:
             predicate = predicates.get(p)
             if predicate is None:
                 predicate = predicates[p] = _compact(p)
-            if o[0] != "<":
-                obj = o if o[-1] != ">" else _compact(o)  # only typed literals change
+            if o[-1] != ">":
+                obj = o  # a plain literal: unchanged
             else:
+                # IRIs and typed literals (charStart/charEnd integers, dates) recur.
                 obj = iris.get(o)
                 if obj is None:
                     if len(iris) >= cache_size:
                         iris.clear()
-                    obj = iris[o] = _compact_iri(o)
+                    obj = iris[o] = _compact(o)
             append(f"    {predicate} {obj} ;")
         self.current = current
 

@@ -99,9 +99,12 @@ def cli() -> None:
               show_default=True, help="Where extraction runs: local processes or dask.")
 @click.option("--scheduler", default=None,
               help="dask scheduler address (tcp://host:8786); default: a local cluster.")
+@click.option("--timings", is_flag=True,
+              help="Also print the seconds each stage took (read, extraction, merge, each "
+                   "format, the store).")
 def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
           columns: str | None, workers: int | None, update: bool, no_cache: bool,
-          executor: str, scheduler: str | None) -> None:
+          executor: str, scheduler: str | None, timings: bool) -> None:
     """Build the knowledge graph of PATHS (listing files or folders) into a directory.
 
     Reads Daily Papers pages (.txt), arXiv API Atom (.xml), Hugging Face API JSON (.json),
@@ -131,6 +134,10 @@ def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
     click.echo("Nodes: " + ", ".join(f"{k} {v}" for k, v in report.summary["nodes"].items()))
     click.echo("Edges: " + ", ".join(f"{k} {v}" for k, v in report.summary["edges"].items()))
     click.echo(f"Warnings: {len(report.warnings)}")
+    if timings:
+        click.echo("Timings (main thread's seconds per stage; CPU-s on other threads):")
+        for stage, seconds in report.timings.items():
+            click.echo(f"  {stage}: {seconds:.2f}")
     click.echo("Wrote:")
     for path in report.files:
         click.echo(f"  {path}")

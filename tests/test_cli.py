@@ -32,6 +32,18 @@ def test_cli_build_writes_the_exports(page: Path, tmp_path: Path) -> None:
                  "summary.json"):
         assert (out / name).stat().st_size > 0
     assert "graph.html" in result.output
+    assert "Timings" not in result.output
+
+
+def test_cli_build_timings_name_each_stage(page: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(page), "-o", str(tmp_path / "out"),
+                                      "--formats", "ntriples,turtle,store", "--timings"])
+    assert result.exit_code == 0, result.output
+    shown = dict(line.strip().rsplit(": ", 1) for line in result.output.splitlines()
+                 if line.startswith("  ") and ": " in line)
+    for stage in ("read", "merge", "format + write ntriples", "write turtle",
+                  "finish store (load tail, compact)"):
+        assert float(shown[stage]) >= 0
 
 
 def test_cli_extract_follows_the_scorer_contract(page: Path, tmp_path: Path) -> None:

@@ -234,20 +234,25 @@ class _Registry:
     def add(self, candidate: Candidate) -> Candidate:
         existing = self.by_id.get(candidate.id)
         if existing is None:
-            for name in candidate.names():
-                existing = existing or self.by_name.get(_name_key(name))
+            for key in _keys(candidate):
+                existing = self.by_name.get(key)
+                if existing is not None:
+                    break
         if existing is not None:
             for span in candidate.spans:
                 existing.add(span, candidate.rules[0] if candidate.rules else "merge")
+            known = {_name_key(n) for n in existing.names()}
             for alias in [candidate.label, *candidate.aliases]:
-                if _name_key(alias) not in {_name_key(n) for n in existing.names()}:
+                key = _name_key(alias)
+                if key not in known:
                     existing.aliases.append(alias)
+                    known.add(key)
             existing.proposed = existing.proposed or candidate.proposed
             existing.proposed_span = existing.proposed_span or candidate.proposed_span
             candidate = existing
         self.by_id[candidate.id] = candidate
-        for name in candidate.names():
-            self.by_name.setdefault(_name_key(name), candidate)
+        for key in _keys(candidate):
+            self.by_name.setdefault(key, candidate)
         return candidate
 
     def remove(self, candidate: Candidate) -> None:
@@ -259,6 +264,20 @@ class _Registry:
         for candidate in self.by_id.values():
             seen.setdefault(id(candidate), candidate)
         return list(seen.values())
+
+
+def _keys(candidate: Candidate) -> list[str]:
+    """The registry keys of ``candidate.names()``, in order (repeats harmless). Why not
+    ``map(_name_key, candidate.names())``: most candidates are vocabulary concepts with
+    several names, registered ~15 times a paper, and their keys are the same every time."""
+    base = (_concept_keys(candidate.concept) if candidate.concept
+            else (_name_key(candidate.label),))
+    return [*base, *map(_name_key, candidate.aliases)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _concept_keys(concept: Concept) -> tuple[str, ...]:
+    return tuple(map(_name_key, concept.names))
 
 
 @functools.lru_cache(maxsize=65536)

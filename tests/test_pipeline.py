@@ -156,3 +156,57 @@ def test_pipeline_times_each_stage_apart(page: Path, tmp_path: Path) -> None:
     assert "write turtle" in no_store.timings
     assert not {"format + write ntriples", "CPU on other threads (store, worker pool)"} & set(
         no_store.timings)
+
+
+@pytest.mark.slow
+def test_pipeline_dask_cluster_started_as_docs_say(page: Path, tmp_path: Path) -> None:
+    """docs/scaling.md's cluster recipe, on loopback: a ``dask scheduler`` and a ``dask
+    worker`` started as programs, and ``kg build --executor dask --scheduler ADDRESS``; the
+    findings and RDF equal a local build's."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pytest.importorskip("dask.distributed")
+    dask_cli = Path(sys.executable).parent / "dask"
+    if not dask_cli.exists():
+        pytest.skip("the dask command is not installed beside this Python")
+    address_file = tmp_path / "scheduler.json"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL,
+             "start_new_session": True}
+    scheduler = subprocess.Popen([str(dask_cli), "scheduler", "--host", "127.0.0.1",
+                                  "--port", "0", "--no-dashboard",
+                                  "--scheduler-file", str(address_file)], **quiet)
+    worker = None
+    try:
+        deadline = time.monotonic() + 60
+        while not address_file.exists() or not address_file.read_text().strip():
+            assert time.monotonic() < deadline, "the dask scheduler did not start"
+            time.sleep(0.2)
+        address = json.loads(address_file.read_text())["address"]
+        assert address.startswith("tcp://127.0.0.1:")
+        worker = subprocess.Popen([str(dask_cli), "worker", address, "--nthreads", "1",
+                                   "--no-dashboard", "--host", "127.0.0.1"], **quiet)
+        from dask.distributed import Client
+
+        with Client(address, timeout=60) as client:  # fail here, not hang in the build
+            client.wait_for_workers(1, timeout=60)
+        inputs = [page, DATA / "papers.csv"]
+        build(inputs, tmp_path / "local", formats=FORMATS, use_cache=False)
+        build(inputs, tmp_path / "cluster", formats=FORMATS, use_cache=False,
+              executor="dask", scheduler=address)
+        for name in ("graph.nt", "graph.ttl", "findings.jsonl"):
+            assert ((tmp_path / "local" / name).read_bytes()
+                    == (tmp_path / "cluster" / name).read_bytes())
+    finally:
+        for process in (worker, scheduler):
+            if process is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()

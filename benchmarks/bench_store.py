@@ -3,16 +3,24 @@ and with the evidence sentences left out.
 
 Usage:
     python benchmarks/bench_store.py BUILD/graph.nt
+    python benchmarks/bench_store.py BUILD/graph.nt --pause 0.8
 
 Loads the file in the build's chunks (``kg.export.rdf.CHUNK_TRIPLES`` lines, as the build's
 store thread does) three ways and prints CPU and wall seconds of each: into an on-disk store,
 into an in-memory store, and into an on-disk store without the ``kg:evidence`` triples.
 Holds the whole file in memory: use a 10,000-paper build (~300 MB).
+
+With ``--pause S``, streams the file instead (any size) and loads it twice into an on-disk
+store in the same chunks, then compacts (``Store.optimize``): once back to back, once with
+S seconds' pause after each chunk, as when a build feeds the store at extraction's pace.
+The CPU difference is the work RocksDB's background compaction does between chunks
+(docs/decisions/20261201-store-compaction-yields.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import shutil
 import sys
 import tempfile
@@ -39,12 +47,41 @@ def chunked(lines: list[bytes]) -> list[bytes]:
     return [b"".join(lines[i:i + CHUNK_TRIPLES]) for i in range(0, len(lines), CHUNK_TRIPLES)]
 
 
+def paced_load(ox, ntriples: Path, pause: float) -> tuple[float, float, float]:
+    """(CPU s of the loads, CPU s with the final compaction, wall s) of streaming ``ntriples``
+    into a fresh on-disk store in build-sized chunks, sleeping ``pause`` s after each."""
+    folder = tempfile.mkdtemp(prefix="kg-bench-store-")
+    try:
+        store = ox.Store(folder)
+        cpu, wall = time.process_time(), time.perf_counter()
+        with open(ntriples, "rb") as handle:
+            while lines := list(itertools.islice(handle, CHUNK_TRIPLES)):
+                store.bulk_load(b"".join(lines), ox.RdfFormat.N_TRIPLES)
+                time.sleep(pause)
+        loaded = time.process_time() - cpu
+        store.flush()
+        store.optimize()
+        result = loaded, time.process_time() - cpu, time.perf_counter() - wall
+        del store
+        return result
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("ntriples", type=Path)
+    ap.add_argument("--pause", type=float, default=None,
+                    help="compare back-to-back loading with this pause after each chunk")
     args = ap.parse_args()
     ox = _pyoxigraph()
+    if args.pause is not None:
+        for pause in (0.0, args.pause):
+            loaded, compacted, wall = paced_load(ox, args.ntriples, pause)
+            print(f"pause {pause:4.1f} s after each {CHUNK_TRIPLES:,}-line chunk: CPU {loaded:6.1f}"
+                  f" s loading, {compacted:6.1f} s with the final compaction; wall {wall:6.1f} s")
+        return 0
     lines = args.ntriples.read_bytes().splitlines(keepends=True)
     evidence = f"<{KG}evidence>".encode()
     runs = [("on disk", chunked(lines), True), ("in memory", chunked(lines), False),

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+from bench_build import corpus  # the same corpus, made the same way (this script's folder)
 
 
 def main() -> int:
@@ -35,11 +33,8 @@ def main() -> int:
     from kg.extract import get_extractor
     from kg.readers import read_papers
 
-    corpus = Path(args.work) / "corpus-10000"
-    if not corpus.exists():
-        subprocess.run([sys.executable, str(MAKE_CORPUS), "10000", str(corpus)], check=True,
-                       stdout=subprocess.DEVNULL)
-    papers = list(read_papers(sorted(corpus.glob("*.txt"))))[:args.papers]
+    folder = corpus(10_000, Path(args.work))
+    papers = list(read_papers(sorted(folder.glob("*.txt"))))[:args.papers]
     extract = get_extractor()
     lines: list[str] = []
     for run in range(1, args.runs + 1):

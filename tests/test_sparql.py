@@ -146,3 +146,29 @@ def test_sparql_store_writer_compacts_at_low_priority(tmp_path: Path) -> None:
     assert os.getpriority(os.PRIO_PROCESS, 0) != LOW_PRIORITY  # not the whole process
     fed = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://p> ?o }"
     assert run_query(open_store(tmp_path / "store"), fed, fmt="csv").splitlines()[1] == "3000"
+
+
+def test_sparql_store_holds_exactly_the_strictly_parsed_ntriples(page: Path,
+                                                                tmp_path: Path) -> None:
+    """The build's store loads its chunks leniently (no IRI re-validation): what it holds
+    must be exactly graph.nt parsed strictly, plus the ontology, so the writer's output is
+    valid and nothing is altered on the way in."""
+    import pyoxigraph as ox
+
+    from kg.pipeline import build
+
+    data = Path(__file__).parent / "data"
+    build([page, data / "papers.csv", data / "refs.bib"], tmp_path / "b",
+          formats=["ntriples", "store"], use_cache=False)
+    expected = ox.Store()  # strict: raises on any invalid IRI or literal
+    expected.load(path=str(tmp_path / "b" / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+    ontology = Path(__file__).parents[1] / "kg" / "schemas" / "kg.ttl"
+    expected.load(path=str(ontology), format=ox.RdfFormat.TURTLE)
+
+    def named(store) -> set:
+        return {q for q in store if not isinstance(q.subject, ox.BlankNode)
+                and not isinstance(q.object, ox.BlankNode)}
+
+    held = named(open_store(tmp_path / "b" / "store"))
+    assert len(held) > 1000
+    assert held == named(expected)

@@ -2,7 +2,8 @@
 
 Usage:
     python benchmarks/bench_build.py [--sizes 10000,100000] [--workers 2] [--work DIR]
-                                     [--rdflib-size 10000]
+                                     [--rdflib-size 10000] [--formats ntriples,turtle,store]
+                                     [--no-cache] [--no-store-alone]
 
 For each size, writes a corpus with ../shared/bench/make_corpus.py (kept in --work), runs
 ``kg build`` (read, extract, merge, write N-Triples + Turtle + Oxigraph store) in a fresh
@@ -10,7 +11,10 @@ process, and prints papers/s, per-stage seconds and peak RSS. Then, at --rdflib-
 rdflib's own ``Graph.serialize`` of the same graph (Turtle and N-Triples) against kg's
 writers and prints the ratio. After each build it loads that build's graph.nt into a fresh
 store alone and prints the CPU per paper (all, extraction, store) and the throughput the CPU
-allows on this machine's cores. Targets (issue 7): >= 2,000 papers/s at 100,000 papers,
+allows on this machine's cores (skip with --no-store-alone), and the disk each build
+takes. --formats and --no-cache make builds larger than the disk holds in full possible
+(a million papers: ``--sizes 1000000 --formats ntriples,store --no-cache --no-store-alone
+--rdflib-size 0``). Targets (issue 7): >= 2,000 papers/s at 100,000 papers,
 <= 1.5 GB peak, time per paper at 100,000 within 1.2x of that at 10,000.
 """
 
@@ -32,10 +36,10 @@ CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
 from kg.pipeline import build
-corpus, out, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+corpus, out, workers, formats = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 start = time.perf_counter()
-report = build(sorted(Path(corpus).glob("*.txt")), out, formats=["ntriples", "turtle", "store"],
-                  workers=workers)
+report = build(sorted(Path(corpus).glob("*.txt")), out, formats=formats.split(","),
+               workers=workers, use_cache=sys.argv[5] == "cache")
 total = time.perf_counter() - start
 own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
                                                   resource.RUSAGE_CHILDREN))
@@ -82,6 +86,15 @@ def cpu_budget(size: int, data: dict, work: Path, cores: int) -> None:
           f"{cores / 2000 * 1e3:.2f} ms.")
 
 
+def disk_usage(folder: Path) -> str:
+    """The size of each file (or folder) a build wrote, and their total, in MB."""
+    sizes = {path.name: sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+             if path.is_dir() else path.stat().st_size for path in sorted(folder.iterdir())}
+    parts = ", ".join(f"{name} {size / 2**20:,.0f}" for name, size in sizes.items()
+                      if size >= 2**20)
+    return f"{sum(sizes.values()) / 2**20:,.0f} MB ({parts})"
+
+
 def corpus(size: int, work: Path) -> Path:
     folder = work / f"corpus-{size}"
     if not folder.exists():
@@ -120,6 +133,12 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--work", default="/tmp/kg-bench-build")
     ap.add_argument("--rdflib-size", type=int, default=10000)
+    ap.add_argument("--formats", default="ntriples,turtle,store",
+                    help="what the builds write (the target's: all three)")
+    ap.add_argument("--no-cache", action="store_true",
+                    help="build without the findings cache (cache.sqlite)")
+    ap.add_argument("--no-store-alone", action="store_true",
+                    help="skip loading each graph.nt into a store alone (the CPU budget)")
     args = ap.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -129,7 +148,8 @@ def main() -> int:
         # Cold builds: a previous run's findings cache would skip extraction entirely.
         shutil.rmtree(work / f"build-{size}", ignore_errors=True)
         result = subprocess.run([sys.executable, "-c", CHILD, str(folder),
-                                 str(work / f"build-{size}"), str(args.workers)],
+                                 str(work / f"build-{size}"), str(args.workers),
+                                 args.formats, "no-cache" if args.no_cache else "cache"],
                                 check=True, capture_output=True, text=True)
         data = json.loads(result.stdout.strip().splitlines()[-1])
         per_paper[size] = data["total"] / data["papers"]
@@ -139,7 +159,9 @@ def main() -> int:
               f"{data['worker_peak_mb']:.0f} MB); CPU {data['cpu_main']:.0f} s in the main "
               f"process (store thread included) + {data['cpu_workers']:.0f} s in the workers; "
               f"{stages}")
-        cpu_budget(size, data, work, os.cpu_count() or 1)
+        print(f"  on disk: {disk_usage(work / f'build-{size}')}")
+        if not args.no_store_alone and "ntriples" in args.formats.split(","):
+            cpu_budget(size, data, work, os.cpu_count() or 1)
     sizes = sorted(per_paper)
     if len(sizes) > 1:
         print(f"time per paper at {sizes[-1]} / at {sizes[0]}: "

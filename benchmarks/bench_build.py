@@ -46,7 +46,8 @@ own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
 print(json.dumps({"papers": report.papers, "total": total, "timings": report.timings,
                   "peak_mb": own.ru_maxrss / 1024, "worker_peak_mb": kids.ru_maxrss / 1024,
                   "cpu_main": own.ru_utime + own.ru_stime,
-                  "cpu_workers": kids.ru_utime + kids.ru_stime}))
+                  "cpu_workers": kids.ru_utime + kids.ru_stime,
+                  "sys_main": own.ru_stime, "sys_workers": kids.ru_stime}))
 """
 
 
@@ -157,7 +158,8 @@ def main() -> int:
         print(f"{size} papers: {data['total']:.1f} s = {data['papers'] / data['total']:.0f} "
               f"papers/s; peak RSS {data['peak_mb']:.0f} MB (largest worker "
               f"{data['worker_peak_mb']:.0f} MB); CPU {data['cpu_main']:.0f} s in the main "
-              f"process (store thread included) + {data['cpu_workers']:.0f} s in the workers; "
+              f"process (store thread included) + {data['cpu_workers']:.0f} s in the workers "
+              f"(of which in the kernel: {data['sys_main']:.1f} s + {data['sys_workers']:.1f} s); "
               f"{stages}")
         print(f"  on disk: {disk_usage(work / f'build-{size}')}")
         if not args.no_store_alone and "ntriples" in args.formats.split(","):

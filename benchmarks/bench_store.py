@@ -3,6 +3,7 @@ and with the evidence sentences left out.
 
 Usage:
     python benchmarks/bench_store.py BUILD/graph.nt
+    python benchmarks/bench_store.py BUILD/graph.nt --runs 3
     python benchmarks/bench_store.py BUILD/graph.nt --pause 0.8
 
 Loads the file in the build's chunks (``kg.export.rdf.CHUNK_TRIPLES`` lines, as the build's
@@ -75,6 +76,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("ntriples", type=Path)
+    ap.add_argument("--runs", type=int, default=1,
+                    help="repeat the loads, alternating (this VM's speed drifts by the minute)")
     ap.add_argument("--pause", type=float, default=None,
                     help="compare back-to-back loading with this pause after each chunk")
     args = ap.parse_args()
@@ -93,7 +96,7 @@ def main() -> int:
             ("on disk, no kg:evidence", chunked([x for x in lines if evidence not in x]), True,
              True)]
     print(f"{len(lines):,} triples from {args.ntriples}")
-    for name, chunks, disk, lenient in runs:
+    for name, chunks, disk, lenient in runs * args.runs:
         folder = tempfile.mkdtemp(prefix="kg-bench-store-")
         try:
             cpu, wall = load(ox, chunks, folder if disk else None, lenient=lenient)

@@ -190,7 +190,7 @@ def load_graph(directory: str | Path) -> nx.MultiDiGraph:
 def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
     """Write format ``fmt`` of a previous build (its ``findings.jsonl``) into ``out``.
 
-    The streamed formats (N-Triples, Turtle, shards, the store) are written as the findings
+    The streamed formats (N-Triples, Turtle, JSON-LD, shards, the store) are written as the findings
     are read back, without the whole graph in memory; the others from ``load_graph``.
 
     Like a build, an export holds ``out`` (``kg.outlock``): two exports, or an export and a
@@ -229,7 +229,7 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     removed first (listed in ``BuildReport.swept``).
 
     One pass: each paper's findings go to findings.jsonl, are merged into the graph and
-    written to the streamed formats (N-Triples, Turtle, shards, the store) as they arrive,
+    written to the streamed formats (N-Triples, Turtle, JSON-LD, shards, the store) as they arrive,
     so those formats never need the whole graph in memory. It is held only when a format
     that reads it (HTML, JSON-LD, the property-graph files) is asked for.
     """
@@ -352,15 +352,16 @@ class _Clock:
             self.timings[stage] = self.timings.get(stage, 0.0) + own
 
 
-_STREAMED = {"ntriples": "graph.nt", "turtle": "graph.ttl", "ntriples-shards": "nt-shards"}
+_STREAMED = {"ntriples": "graph.nt", "turtle": "graph.ttl", "jsonld": "graph.jsonld",
+             "ntriples-shards": "nt-shards"}
 STREAMED_FORMATS = frozenset([*_STREAMED, "store"])
 
 
 def _write_streamed(triples: Iterator, formats: list[str], out: Path,
                     clock: _Clock) -> dict[str, Path]:
     """Consume ``triples`` (``stream_triples``, which merges the papers as it goes) into the
-    streamed formats asked for: N-Triples, Turtle and shards in one pass, the store loading
-    on its own thread meanwhile. Returns the paths written by format."""
+    streamed formats asked for: N-Triples, Turtle, JSON-LD and shards in one pass, the store
+    loading on its own thread meanwhile. Returns the paths written by format."""
     from kg.export.rdf import write_triples
     from kg.sparql import StoreWriter
 
@@ -375,7 +376,8 @@ def _write_streamed(triples: Iterator, formats: list[str], out: Path,
         # it (``write_triples``, ``stream_triples``). The store loads on its own thread: its
         # CPU there is reported apart, and its tail (last chunks, ontology, compaction) too.
         write_triples(triples, ntriples=streamed.get("ntriples"),
-                      turtle=streamed.get("turtle"), shards=streamed.get("ntriples-shards"),
+                      turtle=streamed.get("turtle"), jsonld=streamed.get("jsonld"),
+                      shards=streamed.get("ntriples-shards"),
                       on_chunk=loader.feed if loader else None, clock=clock)
     except BaseException:
         if loader is not None:

@@ -20,8 +20,8 @@ statements, then what papers share: entities, source pages, schemes, the hierarc
 tallies. Each triple is produced once. ``stream_triples`` produces them while the papers are
 merged (``kg build``: no whole graph in memory), ``generate_triples`` from a built graph; both
 give the same sequence. N-Triples, Turtle (kg prefixes, consecutive triples of a subject
-grouped with ``;``) and shards are written from it in one pass. JSON-LD goes through rdflib and
-suits graphs that fit in memory.
+grouped with ``;``), JSON-LD (``kg.export.jsonld``: one node object per run of a subject's
+triples) and shards are written from it in one pass.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import itertools
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -37,6 +36,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.build import GraphBuilder, PaperBlock
+from kg.export.jsonld import JsonLdFormatter
 from kg.fileio import atomic_open, write_lines
 from kg.model import PaperFindings
 from kg.namespaces import ID_NS, ONTOLOGY_NS, PREFIXES
@@ -527,18 +527,21 @@ def _no_clock(stage: str) -> contextlib.AbstractContextManager:
 
 
 def write_rdf(G: nx.MultiDiGraph, *, ntriples: str | Path | None = None,
-              turtle: str | Path | None = None,
+              turtle: str | Path | None = None, jsonld: str | Path | None = None,
               on_chunk: Callable[[bytes], None] | None = None) -> None:
-    """Write the graph's N-Triples and/or Turtle in one pass (see ``write_triples``)."""
-    write_triples(generate_triples(G), ntriples=ntriples, turtle=turtle, on_chunk=on_chunk)
+    """Write the graph's N-Triples, Turtle and/or JSON-LD in one pass (see
+    ``write_triples``)."""
+    write_triples(generate_triples(G), ntriples=ntriples, turtle=turtle, jsonld=jsonld,
+                  on_chunk=on_chunk)
 
 
 def write_triples(triples: Iterable[Triple], *, ntriples: str | Path | None = None,
-                  turtle: str | Path | None = None, shards: str | Path | None = None,
+                  turtle: str | Path | None = None, jsonld: str | Path | None = None,
+                  shards: str | Path | None = None,
                   lines_per_shard: int = SHARD_LINES,
                   on_chunk: Callable[[bytes], None] | None = None,
                   clock: Clock | None = None) -> None:
-    """Write N-Triples, Turtle and/or sharded N-Triples atomically in one pass over
+    """Write N-Triples, Turtle, JSON-LD and/or sharded N-Triples atomically in one pass over
     ``triples``, and hand each chunk of N-Triples (``CHUNK_TRIPLES`` lines, UTF-8) to
     ``on_chunk`` as it is written.
 
@@ -548,21 +551,25 @@ def write_triples(triples: Iterable[Triple], *, ntriples: str | Path | None = No
     ``stream_triples`` the triples themselves are produced while the papers are extracted.
 
     ``clock``, if given, times producing the triples ("triples", less what the producer
-    times itself), formatting and writing N-Triples (with the shards and the store's chunks)
-    and Turtle, chunk by chunk, so a build shows what each part costs.
+    times itself), formatting and writing N-Triples (with the shards and the store's chunks),
+    Turtle and JSON-LD, chunk by chunk, so a build shows what each part costs.
     """
     triples = iter(triples)
     clock = clock or _no_clock
     formatter = _TurtleFormatter()
+    node_formatter = JsonLdFormatter()
     sharded = _Shards(shards, lines_per_shard) if shards is not None else None
     with contextlib.ExitStack() as stack:
         # Binary handles: each chunk is encoded once, for the file and the store alike.
         nt = stack.enter_context(atomic_open(ntriples, "wb")) if ntriples is not None else None
         ttl = stack.enter_context(atomic_open(turtle, "wb")) if turtle is not None else None
+        jld = stack.enter_context(atomic_open(jsonld, "wb")) if jsonld is not None else None
         if sharded is not None:
             stack.enter_context(sharded)
         if ttl is not None:
             ttl.write(("\n".join(formatter.header()) + "\n").encode("utf-8"))
+        if jld is not None:
+            jld.write(("\n".join(node_formatter.header()) + "\n").encode("utf-8"))
         while True:
             with clock("triples"):
                 batch = list(itertools.islice(triples, CHUNK_TRIPLES))
@@ -589,11 +596,22 @@ def write_triples(triples: Iterable[Triple], *, ntriples: str | Path | None = No
                     formatter.add_all(batch, out)
                     out.append("")
                     ttl.write("\n".join(out).encode("utf-8"))
+            if jld is not None:
+                with clock("write json-ld"):
+                    out = []
+                    node_formatter.add_all(batch, out)
+                    if out:
+                        out.append("")
+                        jld.write("\n".join(out).encode("utf-8"))
         if ttl is not None:
             out = []
             formatter.close(out)
             if out:
                 ttl.write(("\n".join(out) + "\n").encode("utf-8"))
+        if jld is not None:
+            out = []
+            node_formatter.close(out)
+            jld.write(("\n".join(out) + "\n").encode("utf-8"))
 
 
 def to_rdflib(G: nx.MultiDiGraph):
@@ -639,15 +657,6 @@ def write_trig(G: nx.MultiDiGraph, path: str | Path) -> None:
 
 
 def write_jsonld(G: nx.MultiDiGraph, path: str | Path) -> None:
-    """Write JSON-LD atomically: compacted with the kg prefixes, nodes and keys sorted."""
-    raw = to_rdflib(G).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
-    doc = json.loads(raw)
-    if isinstance(doc, dict) and isinstance(doc.get("@graph"), list):
-        for node in doc["@graph"]:
-            for key, value in node.items():
-                if isinstance(value, list):
-                    node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
-        doc["@graph"].sort(key=lambda n: n.get("@id", ""))
-    with atomic_open(path) as handle:
-        json.dump(doc, handle, sort_keys=True, indent=1, ensure_ascii=False)
-        handle.write("\n")
+    """Write JSON-LD atomically, compacted with the kg prefixes: one node object per line, in
+    the order of ``generate_triples`` (``kg.export.jsonld``)."""
+    write_rdf(G, jsonld=path)

@@ -113,3 +113,37 @@ def test_streamed_triples_equal_those_of_the_whole_graph(page: Path) -> None:
     list(stream_triples(findings, builder))
     assert builder.graph is None  # nothing kept but what papers share
     assert len(builder.related) == len(findings)
+
+
+def test_rdf_jsonld_holds_exactly_the_ntriples(graph, tmp_path: Path) -> None:
+    """The streamed JSON-LD is the same graph as the N-Triples, read by two JSON-LD
+    processors (rdflib's and Oxigraph's), hostile literals included."""
+    import pyoxigraph as ox
+
+    jsonld = write_export(graph, "jsonld", tmp_path / "j")
+    nt = write_export(graph, "ntriples", tmp_path / "n")
+    by_rdflib = set(rdflib.Graph().parse(jsonld, format="json-ld"))
+    assert by_rdflib == set(rdflib.Graph().parse(nt, format="nt")) and len(by_rdflib) > 1000
+    by_oxigraph = {str(t) for t in ox.parse(path=str(jsonld), format=ox.RdfFormat.JSON_LD)}
+    assert by_oxigraph == {str(t) for t in ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES)}
+
+
+def test_rdf_jsonld_values_from_ntriples_terms() -> None:
+    """Every kind of N-Triples object term becomes its JSON-LD value, escapes decoded where
+    JSON does not share them."""
+    import json
+
+    from kg.export.jsonld import nt_term_to_json
+
+    cases = {
+        "<https://w3id.org/mlsys-kg/id/technique/lora>": {"@id": "tech:lora"},
+        "<http://example.org/x>": {"@id": "http://example.org/x"},
+        r'"a \\ \"q\" \n \u00E9"': 'a \\ "q" \n \u00e9',
+        r'"caf\U000000E9 it\'s"': "caf\u00e9 it's",
+        '"12"^^<http://www.w3.org/2001/XMLSchema#integer>': {"@value": "12",
+                                                             "@type": "xsd:integer"},
+        '"bonjour"@fr': {"@value": "bonjour", "@language": "fr"},
+        "_:b0": {"@id": "_:b0"},
+    }
+    for term, expected in cases.items():
+        assert json.loads(nt_term_to_json(term)) == expected, term

@@ -288,23 +288,27 @@ def export_cmd(fmt: str, out: str, graph_dir: str) -> None:
               help="Page to write (default: graph.html, or focus-<name>.html with --focus).")
 @click.option("--max-nodes", default=1500, show_default=True, type=int,
               help="Nodes drawn at first on large graphs; the rest come in on demand.")
+@click.option("--max-papers", default=None, type=int,
+              help="Papers the page holds, the most recent [default: 5000].")
 def html(focus: str | None, hops: int, graph_dir: str, output: str | None,
-         max_nodes: int) -> None:
+         max_nodes: int, max_papers: int | None) -> None:
     """Write the interactive HTML page of the built graph, or of part of it.
 
     Example: kg html --focus "speculative decoding" --hops 2
     """
     from kg.export.html import focus_subgraph, write_html
     from kg.ids import slug
-    from kg.pipeline import load_graph
+    from kg.pipeline import html_page, load_graph
 
     with _errors():
-        G = load_graph(graph_dir)
-        if focus:
-            G = focus_subgraph(G, focus, hops=hops)
+        note = None
+        if focus:  # the neighbourhood is found in the whole graph
+            G = focus_subgraph(load_graph(graph_dir), focus, hops=hops)
+        else:
+            G, note = html_page(graph_dir, max_papers=max_papers)
         name = output or str(Path(graph_dir) / (f"focus-{slug(focus)}.html" if focus
                                                 else "graph.html"))
-        write_html(G, name, max_nodes=max_nodes,
+        write_html(G, name, max_nodes=max_nodes, max_papers=max_papers, note=note,
                    title=f"kg: around {focus}" if focus else "kg: ML-systems knowledge graph")
     click.echo(f"Wrote {name} ({G.number_of_nodes()} nodes, {G.number_of_edges()} edges). "
                f"Open {Path(name).resolve().as_uri()}")

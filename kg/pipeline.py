@@ -19,6 +19,7 @@ import networkx as nx
 from kg.build import GraphBuilder, build_graph
 from kg.cache import FindingsCache, paper_key
 from kg.export import DEFAULT_FORMATS, write_export
+from kg.export.html import HtmlSample, write_html
 from kg.export.rdf import stream_triples
 from kg.extract import DEFAULT_EXTRACTOR, extract_lines
 from kg.fileio import atomic_open, write_lines, write_text
@@ -33,6 +34,7 @@ __all__ = [
     "export_build",
     "extract_records",
     "findings_line",
+    "html_page",
     "iter_findings",
     "load_graph",
     "read_findings_jsonl",
@@ -187,6 +189,23 @@ def load_graph(directory: str | Path) -> nx.MultiDiGraph:
     return build_graph(read_findings_jsonl(path))
 
 
+def html_page(directory: str | Path, *, max_papers: int | None = None
+              ) -> tuple[nx.MultiDiGraph, str | None]:
+    """The graph the HTML page of a previous build holds, and its note (``kg.export.html``):
+    the findings are read back through a ``GraphBuilder`` that keeps only the papers the page
+    shows, so a page of a large build never needs the whole graph in memory."""
+    from kg.errors import KGError
+
+    path = Path(directory) / "findings.jsonl"
+    if not path.is_file():
+        raise KGError(f"no {path}: run 'kg build ... -o {directory}' first")
+    builder, sample = GraphBuilder(), HtmlSample(max_papers)
+    for record in read_findings_jsonl(path):
+        sample.add(builder.add(record))
+    builder.finish()
+    return sample.graph(builder.entities, builder.broader)
+
+
 def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
     """Write format ``fmt`` of a previous build (its ``findings.jsonl``) into ``out``.
 
@@ -203,6 +222,11 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
     if not path.is_file():
         raise KGError(f"no {path}: run 'kg build ... -o {directory}' first")
     with output_lock(out), _fewer_collections():
+        if fmt == "html":
+            page, note = html_page(directory)
+            target = Path(out) / "graph.html"
+            write_html(page, target, note=note)
+            return target
         if fmt not in STREAMED_FORMATS:
             return write_export(load_graph(directory), fmt, out)
         files = _write_streamed(stream_triples(read_findings_jsonl(path)), [fmt], Path(out),
@@ -250,8 +274,10 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
     warnings: list[str] = []
     clock = _Clock()
     formats = list(formats)
-    needs_graph = any(name not in STREAMED_FORMATS for name in formats)
+    needs_graph = any(name not in STREAMED_FORMATS and name != "html" for name in formats)
     builder = GraphBuilder(graph=nx.MultiDiGraph() if needs_graph else None)
+    # Without the whole graph, the page is made from the papers it holds, kept as they pass.
+    sample = HtmlSample() if "html" in formats and not needs_graph else None
     # The merged papers wait on disk, not in memory, and come back in id order: every export
     # lists papers sorted, and entities are first seen (and named) in the same order whether
     # the papers come from one build or an update.
@@ -278,13 +304,17 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
                 records = written(iter_findings_lines(
                     papers, extractor=extractor, workers=workers, cache=cache,
                     progress=progress, executor=executor, scheduler=scheduler))
+                on_block = sample.add if sample is not None else None
                 if STREAMED_FORMATS.intersection(formats):
-                    files = _write_streamed(stream_triples(records, builder, clock=clock),
+                    files = _write_streamed(stream_triples(records, builder, clock=clock,
+                                                           on_block=on_block),
                                             formats, out, clock)
                 else:
                     with clock("merge"):
                         for record in records:
-                            builder.add(record)
+                            block = builder.add(record)
+                            if on_block is not None:
+                                on_block(block)
                         builder.finish()
                     files = {}
         finally:
@@ -292,6 +322,11 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
                 cache.close()
     report = BuildReport(entries=entries, papers=builder.papers, summary=builder.summary(),
                          warnings=warnings, timings=clock.timings)
+    if sample is not None:
+        with clock("write html"):
+            page, note = sample.graph(builder.entities, builder.broader)
+            write_html(page, out / "graph.html", note=note)
+        files["html"] = out / "graph.html"
     if needs_graph:
         assert builder.graph is not None
         for name in formats:

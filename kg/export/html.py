@@ -12,16 +12,20 @@ shows as text.
 
 from __future__ import annotations
 
+import heapq
 import json
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from kg.build import PaperBlock
 from kg.fileio import write_text
 
-__all__ = ["COLORS", "MAX_NODES", "focus_subgraph", "generate_html", "to_pyvis", "write_html"]
+__all__ = ["COLORS", "MAX_NODES", "MAX_PAPERS", "HtmlSample", "focus_subgraph", "generate_html",
+           "html_graph", "sample_graph", "to_pyvis", "write_html"]
 
 COLORS = {"Paper": "#9e9e9e", "Technique": "#1f77b4", "Model": "#9467bd", "Hardware": "#d62728",
           "Metric": "#2ca02c", "Dataset": "#ff7f0e"}
@@ -92,15 +96,104 @@ def _script_json(value: Any) -> str:
 
 
 MAX_NODES = 1500
+# The page holds at most this many papers (the most recent). Why: a page embeds every node,
+# edge and abstract it holds: 23 MB at 5,000 papers, 84 MB at 20,000 (docs/scaling.md), and
+# a browser takes longer to open each; the whole graph is in the RDF files and the store.
+MAX_PAPERS = 5000
+
+
+def _recency(paper: str, data: dict) -> tuple[str, str]:
+    """The order a page picks papers in: latest published first, then the larger id."""
+    return (data.get("published") or "", paper)
+
+
+def sample_graph(blocks: Iterable[PaperBlock], entities: Mapping[str, dict],
+                 broader: Iterable[tuple[str, str]]) -> nx.MultiDiGraph:
+    """The graph of some papers' blocks: those papers, their edges, the entities the edges
+    reach (with the corpus-wide attributes in ``entities``) and those entities' broader
+    concepts, up the hierarchy."""
+    H = nx.MultiDiGraph()
+    for block in blocks:
+        H.add_node(block.id, **block.data)
+        for u, v, key, attrs in block.edges:
+            H.add_edge(u, v, key=key, **attrs)
+    parents: dict[str, list[str]] = {}
+    for u, v in broader:
+        parents.setdefault(u, []).append(v)
+    todo = [n for n in H.nodes if n in entities]
+    kept = set(todo)
+    while todo:
+        for parent in parents.get(todo.pop(), ()):
+            if parent not in kept:
+                kept.add(parent)
+                todo.append(parent)
+    for node in sorted(kept):
+        H.add_node(node, **entities[node])
+    for u, v in broader:
+        if u in kept and v in kept:
+            H.add_edge(u, v, key="broader", relation="broader", evidence=[])
+    return H
+
+
+def _note(shown: int, total: int, entities: int) -> str:
+    return (f"Showing the {shown:,} most recent of {total:,} papers and the {entities:,} "
+            "entities they name. Every paper is in graph.ttl, graph.nt and the SPARQL store "
+            "(kg query).")
+
+
+class HtmlSample:
+    """The papers a page of a large build holds, kept while the build streams: the
+    ``max_papers`` most recent blocks (a heap), so a build never holds the whole graph for
+    its HTML. ``graph`` gives what ``html_graph`` gives for the whole graph."""
+
+    def __init__(self, max_papers: int | None = None) -> None:
+        self.max_papers = MAX_PAPERS if max_papers is None else max_papers
+        self.heap: list[tuple[tuple[str, str], int, PaperBlock]] = []
+        self.seen = 0
+
+    def add(self, block: PaperBlock) -> None:
+        item = (_recency(block.id, block.data), self.seen, block)
+        self.seen += 1
+        if len(self.heap) < self.max_papers:
+            heapq.heappush(self.heap, item)
+        elif item[0] > self.heap[0][0]:
+            heapq.heapreplace(self.heap, item)
+
+    def graph(self, entities: Mapping[str, dict], broader: Iterable[tuple[str, str]]
+              ) -> tuple[nx.MultiDiGraph, str | None]:
+        """The page's graph, and the note that it is a sample (None when it is not)."""
+        blocks = [block for _, _, block in sorted(self.heap, key=lambda item: item[1])]
+        H = sample_graph(blocks, entities, broader)
+        if self.seen <= self.max_papers:
+            return H, None
+        return H, _note(len(blocks), self.seen, H.number_of_nodes() - len(blocks))
+
+
+def html_graph(G: nx.MultiDiGraph, *, max_papers: int | None = None
+               ) -> tuple[nx.MultiDiGraph, str | None]:
+    """What the page of ``G`` holds: ``G`` itself, or with more than ``max_papers`` papers the
+    most recent of them (``sample_graph``), and the note that says so."""
+    from kg.export.rdf import paper_blocks
+
+    limit = MAX_PAPERS if max_papers is None else max_papers
+    if sum(1 for _, kind in G.nodes(data="kind") if kind == "Paper") <= limit:
+        return G, None
+    sample = HtmlSample(limit)
+    for block in paper_blocks(G):
+        sample.add(block)
+    entities = {n: d for n, d in G.nodes(data=True) if d["kind"] != "Paper"}
+    broader = [(u, v) for u, v, d in G.edges(data=True) if d["relation"] == "broader"]
+    return sample.graph(entities, broader)
 
 
 def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge graph",
-                  max_nodes: int = MAX_NODES) -> str:
+                  max_nodes: int = MAX_NODES, note: str | None = None) -> str:
     """The whole page as a string (deterministic for a given graph).
 
     A graph with more than ``max_nodes`` nodes opens on its ``max_nodes`` most connected
     nodes; search and double-click bring the rest in, a neighbourhood at a time, so the layout
-    settles quickly whatever the corpus size.
+    settles quickly whatever the corpus size. ``note``, if given, is shown above the
+    legend (``html_graph``: the page holds a sample of the papers).
     """
     from jinja2 import Environment, select_autoescape
 
@@ -131,6 +224,7 @@ def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge 
         colors=COLORS,
         edge_colors=EDGE_COLORS,
         max_nodes=int(max_nodes),
+        note=note,
     )
 
 
@@ -155,9 +249,14 @@ def _details(G: nx.MultiDiGraph, node: str) -> dict[str, Any]:
 
 
 def write_html(G: nx.MultiDiGraph, path: str | Path, *,
-               title: str = "kg: ML-systems knowledge graph", max_nodes: int = MAX_NODES) -> None:
-    """Write the offline HTML page atomically."""
-    write_text(path, generate_html(G, title=title, max_nodes=max_nodes))
+               title: str = "kg: ML-systems knowledge graph", max_nodes: int = MAX_NODES,
+               max_papers: int | None = None, note: str | None = None) -> None:
+    """Write the offline HTML page atomically: of ``G``, or of its most recent
+    ``max_papers`` papers (``html_graph``). With ``note``, ``G`` is taken as already chosen
+    (``HtmlSample.graph``)."""
+    if note is None:
+        G, note = html_graph(G, max_papers=max_papers)
+    write_text(path, generate_html(G, title=title, max_nodes=max_nodes, note=note))
 
 
 def focus_subgraph(G: nx.MultiDiGraph, query: str, *, hops: int = 2) -> nx.MultiDiGraph:

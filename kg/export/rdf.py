@@ -48,6 +48,7 @@ __all__ = [
     "generate_triples",
     "nt_literal",
     "paper_block_triples",
+    "paper_blocks",
     "shared_triples",
     "stream_triples",
     "to_rdflib",
@@ -308,18 +309,23 @@ def shared_triples(entities: Mapping[str, dict], pages: Mapping[str, str],
 
 def stream_triples(findings: Iterable[PaperFindings],
                    builder: GraphBuilder | None = None, *,
-                   clock: Clock | None = None) -> Iterator[Triple]:
+                   clock: Clock | None = None,
+                   on_block: Callable[[PaperBlock], None] | None = None) -> Iterator[Triple]:
     """The triples of the graph of ``findings``, produced while it is built: each paper's as
     soon as it is merged, then what papers share. The same sequence as
     ``generate_triples(build_graph(findings))``, without the whole graph in memory (unless
     ``builder`` keeps one). ``clock``, if given, times the merging of each paper ("merge")
-    and the counting of the tallies ("tallies") apart from producing the triples."""
+    and the counting of the tallies ("tallies") apart from producing the triples.
+    ``on_block``, if given, sees each paper's block as it is merged (``kg.export.html``'s
+    sample of the papers for the page)."""
     builder = builder or GraphBuilder()
     clock = clock or _no_clock
     claimed: set[tuple[str, str]] = set()
     for record in findings:
         with clock("merge"):
             block = builder.add(record)
+        if on_block is not None:
+            on_block(block)
         yield from paper_block_triples(block, claimed)
     with clock("merge"):
         builder.finish()
@@ -328,7 +334,7 @@ def stream_triples(findings: Iterable[PaperFindings],
     yield from shared_triples(builder.entities, builder.pages, builder.broader, found)
 
 
-def _paper_blocks(G: nx.MultiDiGraph) -> Iterator[PaperBlock]:
+def paper_blocks(G: nx.MultiDiGraph) -> Iterator[PaperBlock]:
     """The graph's papers in insertion order, each with the edges it claims."""
     by_paper: dict[str, list] = {}  # entity-to-entity outperforms, by claiming paper
     for u, v, key, data in G.edges(keys=True, data=True):
@@ -344,7 +350,7 @@ def generate_triples(G: nx.MultiDiGraph) -> Iterator[Triple]:
     """Every triple of the graph once, in a deterministic order: papers in the order they
     were added, each with its edges, then what papers share (``shared_triples``)."""
     claimed: set[tuple[str, str]] = set()
-    for block in _paper_blocks(G):
+    for block in paper_blocks(G):
         yield from paper_block_triples(block, claimed)
     entities = {n: d for n, d in G.nodes(data=True) if d["kind"] != "Paper"}
     pages: dict[str, str] = {}

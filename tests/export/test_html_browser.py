@@ -122,3 +122,18 @@ def test_html_browser_large_graph_opens_on_top_nodes_and_expands(browser_page, p
     browser_page.locator("#results div").first.click()
     assert browser_page.evaluate("network.body.data.nodes.length") > 5
     assert seen["errors"] == []
+
+
+def test_html_browser_sample_of_papers_says_so(browser_page, corpus_files: list[Path],
+                                               tmp_path: Path) -> None:
+    """A page past ``max_papers`` opens with the most recent papers and tells the reader it
+    holds a sample and where the rest is."""
+    G = build_graph(extract_papers(read_papers(corpus_files[:1])))
+    out = tmp_path / "sample.html"
+    write_html(G, out, max_papers=10)
+    seen = _open(browser_page, out)
+    note = browser_page.inner_text("#sample-note")
+    assert note.startswith("Showing the 10 most recent of ") and "SPARQL store" in note
+    kinds = browser_page.evaluate("NODES.map(n => n.kind)")
+    assert kinds.count("Paper") == 10 and len(kinds) > 10
+    assert seen["errors"] == [] and seen["requests"] == [out.as_uri()]

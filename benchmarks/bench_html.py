@@ -5,8 +5,9 @@ Usage:
 
 For each size: builds the graph of that many papers (the sample corpus for 319, a corpus from
 ../shared/bench/make_corpus.py otherwise), writes graph.html, opens it in Debian's Chromium via
-Playwright and prints the file size, the nodes drawn at first, and the seconds from navigation
-to ``window.kgReady``.
+Playwright and prints the papers and nodes the page holds (at most ``MAX_PAPERS`` papers, the
+most recent), the file size, the nodes drawn at first, and the seconds from navigation to
+``window.kgReady``.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def main() -> int:
 
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    print(f"{'papers':>7} {'nodes':>7} {'drawn':>6} {'MB':>6} {'ready s':>8}")
+    print(f"{'papers':>7} {'on page':>8} {'nodes':>7} {'drawn':>6} {'MB':>6} {'ready s':>8}")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
         for size in (int(s) for s in args.sizes.split(",")):
@@ -63,8 +64,10 @@ def main() -> int:
                 time.sleep(0.05)                                   # wait_for_function's eval
             ready = time.perf_counter() - start
             drawn = page.evaluate("network.body.data.nodes.length")
+            kinds = page.evaluate("NODES.map(n => n.kind)")
             mb = page_path.stat().st_size / 1e6
-            print(f"{size:>7} {G.number_of_nodes():>7} {drawn:>6} {mb:>6.1f} {ready:>8.2f}")
+            print(f"{size:>7} {kinds.count('Paper'):>8} {len(kinds):>7} {drawn:>6} {mb:>6.1f} "
+                  f"{ready:>8.2f}")
             page.close()
         browser.close()
     return 0

@@ -38,6 +38,7 @@ __all__ = [
     "iter_findings",
     "load_graph",
     "read_findings_jsonl",
+    "read_findings_papers",
     "read_merged",
     "write_findings_jsonl",
 ]
@@ -165,6 +166,18 @@ def write_findings_jsonl(findings: Iterable[PaperFindings], path: str | Path) ->
 
 def read_findings_jsonl(path: str | Path) -> Iterator[PaperFindings]:
     """Read back what ``write_findings_jsonl`` wrote."""
+    return _read_records(path, PaperFindings.from_dict)
+
+
+def read_findings_papers(path: str | Path) -> Iterator[Paper]:
+    """The papers of a ``findings.jsonl``, without building their findings: an update reads
+    every earlier paper back to merge it with the new listings, and their entities and
+    relations come from the cache instead."""
+    return _read_records(path, lambda data: Paper.from_dict(data["paper"]) if "paper" in data
+                         else PaperFindings.from_dict(data).paper)
+
+
+def _read_records(path: str | Path, parse: Callable[[dict], PaperFindings | Paper]) -> Iterator:
     from kg.errors import ParseError
 
     with open(path, encoding="utf-8") as handle:
@@ -172,7 +185,7 @@ def read_findings_jsonl(path: str | Path) -> Iterator[PaperFindings]:
             if not line.strip():
                 continue
             try:
-                yield PaperFindings.from_dict(json.loads(line))
+                yield parse(json.loads(line))
             except (ValueError, KeyError, TypeError) as err:
                 raise ParseError(f"not a kg findings record: {err}", path=str(path),
                                  line=lineno) from err
@@ -209,8 +222,9 @@ def html_page(directory: str | Path, *, max_papers: int | None = None
 def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
     """Write format ``fmt`` of a previous build (its ``findings.jsonl``) into ``out``.
 
-    The streamed formats (N-Triples, Turtle, JSON-LD, shards, the store) are written as the findings
-    are read back, without the whole graph in memory; the others from ``load_graph``.
+    The streamed formats (N-Triples, Turtle, JSON-LD, shards, the store) are written as the
+    findings are read back, without the whole graph in memory, and the HTML page from the
+    papers it holds (``html_page``); the others from ``load_graph``.
 
     Like a build, an export holds ``out`` (``kg.outlock``): two exports, or an export and a
     build, writing into one folder at once would race each other's renames, so the second
@@ -253,9 +267,10 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     removed first (listed in ``BuildReport.swept``).
 
     One pass: each paper's findings go to findings.jsonl, are merged into the graph and
-    written to the streamed formats (N-Triples, Turtle, JSON-LD, shards, the store) as they arrive,
-    so those formats never need the whole graph in memory. It is held only when a format
-    that reads it (HTML, JSON-LD, the property-graph files) is asked for.
+    written to the streamed formats (N-Triples, Turtle, JSON-LD, shards, the store) as they
+    arrive, so those formats never need the whole graph in memory; the HTML page keeps only
+    the papers it shows (``kg.export.html.HtmlSample``). The graph is held only when a format
+    that reads it whole (TriG, the property-graph files) is asked for.
     """
     with output_lock(output) as swept, _fewer_collections():
         report = _build(paths, Path(output), formats=formats, extractor=extractor,
@@ -284,7 +299,7 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
     with PaperSpool(out) as papers:
         with clock("read"):
             if update and (out / "findings.jsonl").is_file():
-                papers.extend(f.paper for f in read_findings_jsonl(out / "findings.jsonl"))
+                papers.extend(read_findings_papers(out / "findings.jsonl"))
             entries = _spool(papers, paths, warnings=warnings, source=source, columns=columns)
         cache = FindingsCache(out / "cache.sqlite") if use_cache else None
         try:

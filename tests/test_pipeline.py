@@ -210,3 +210,17 @@ def test_pipeline_dask_cluster_started_as_docs_say(page: Path, tmp_path: Path) -
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait()
+
+
+def test_pipeline_findings_papers_are_the_findings_papers(page: Path, tmp_path: Path) -> None:
+    """An update reads the earlier papers alone; they are the papers of the full records,
+    and a broken line is an error naming the file and line."""
+    from kg.errors import ParseError
+
+    build([page, DATA / "papers.csv"], tmp_path / "b", formats=["ntriples"])
+    path = tmp_path / "b" / "findings.jsonl"
+    papers = list(pipeline.read_findings_papers(path))
+    assert papers == [f.paper for f in pipeline.read_findings_jsonl(path)] and len(papers) > 2
+    path.write_text(path.read_text(encoding="utf-8") + "{not json\n", encoding="utf-8")
+    with pytest.raises(ParseError, match=rf"findings.jsonl.*{len(papers) + 1}"):
+        list(pipeline.read_findings_papers(path))

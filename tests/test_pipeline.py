@@ -12,9 +12,12 @@ DATA = Path(__file__).resolve().parent / "data"
 FORMATS = ["ntriples", "turtle"]
 
 
-def test_pipeline_update_equals_full_rebuild(page: Path, tmp_path: Path) -> None:
-    build([page], tmp_path / "inc", formats=FORMATS)
-    report = build([DATA / "arxiv.xml"], tmp_path / "inc", formats=FORMATS, update=True)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pipeline_update_equals_full_rebuild(page: Path, tmp_path: Path, workers: int) -> None:
+    """With 2 workers the cached findings are decoded in the worker processes."""
+    build([page], tmp_path / "inc", formats=FORMATS, workers=workers)
+    report = build([DATA / "arxiv.xml"], tmp_path / "inc", formats=FORMATS, update=True,
+                   workers=workers)
     build([page, DATA / "arxiv.xml"], tmp_path / "full", formats=FORMATS, use_cache=False)
     assert report.papers == 3
     for name in ("graph.nt", "graph.ttl", "findings.jsonl"):
@@ -23,15 +26,18 @@ def test_pipeline_update_equals_full_rebuild(page: Path, tmp_path: Path) -> None
 
 def test_pipeline_cache_skips_papers_already_extracted(page: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Papers the cache holds reach the workers with their line and are decoded, not
+    extracted; only new papers are extracted."""
+    import kg.extract
+
     seen: list[str] = []
-    real = pipeline.extract_lines
+    real = kg.extract.RulesExtractor.__call__
 
-    def counting(papers, **kwargs):
-        papers = list(papers)
-        seen.extend(p.id for p in papers)
-        return real(papers, **kwargs)
+    def counting(self, paper):
+        seen.append(paper.id)
+        return real(self, paper)
 
-    monkeypatch.setattr(pipeline, "extract_lines", counting)
+    monkeypatch.setattr(kg.extract.RulesExtractor, "__call__", counting)
     build([page], tmp_path, formats=FORMATS)
     assert len(seen) == 2
     first = (tmp_path / "graph.nt").read_bytes()

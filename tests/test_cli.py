@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,18 @@ def test_cli_html_focus_writes_a_page(page: Path, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["html", "--focus", "KV cache", "--graph", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "focus-kv-cache.html").stat().st_size > 0
+
+
+def test_cli_html_max_papers_writes_a_sample_page(page: Path, tmp_path: Path) -> None:
+    """``kg html --max-papers 1`` holds the most recent paper and says it is a sample."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(page), "-o", str(tmp_path),
+                               "--formats", "ntriples"]).exit_code == 0
+    out = tmp_path / "one.html"
+    result = runner.invoke(cli, ["html", "--max-papers", "1", "--graph", str(tmp_path),
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "Showing the 1 most recent of 2 papers" in text
+    nodes = json.loads(re.search(r"const NODES = (\[.*?\]);\n", text).group(1))
+    assert [n["kind"] for n in nodes].count("Paper") == 1

@@ -110,8 +110,9 @@ def test_pipeline_export_streams_a_previous_build(page: Path, tmp_path: Path) ->
     from kg.pipeline import export_build
     from kg.sparql import open_store
 
-    build([page, DATA / "papers.csv"], tmp_path / "b", formats=FORMATS)
-    for fmt, name in (("ntriples", "graph.nt"), ("turtle", "graph.ttl")):
+    build([page, DATA / "papers.csv"], tmp_path / "b", formats=[*FORMATS, "jsonld"])
+    for fmt, name in (("ntriples", "graph.nt"), ("turtle", "graph.ttl"),
+                      ("jsonld", "graph.jsonld")):
         path = export_build(tmp_path / "b", fmt, tmp_path / "x")
         assert path == tmp_path / "x" / name
         assert path.read_bytes() == (tmp_path / "b" / name).read_bytes()

@@ -118,6 +118,8 @@ def test_streamed_triples_equal_those_of_the_whole_graph(page: Path) -> None:
 def test_rdf_jsonld_holds_exactly_the_ntriples(graph, tmp_path: Path) -> None:
     """The streamed JSON-LD is the same graph as the N-Triples, read by two JSON-LD
     processors (rdflib's and Oxigraph's), hostile literals included."""
+    import json
+
     import pyoxigraph as ox
 
     jsonld = write_export(graph, "jsonld", tmp_path / "j")
@@ -126,6 +128,10 @@ def test_rdf_jsonld_holds_exactly_the_ntriples(graph, tmp_path: Path) -> None:
     assert by_rdflib == set(rdflib.Graph().parse(nt, format="nt")) and len(by_rdflib) > 1000
     by_oxigraph = {str(t) for t in ox.parse(path=str(jsonld), format=ox.RdfFormat.JSON_LD)}
     assert by_oxigraph == {str(t) for t in ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES)}
+    # One object per subject within a chunk of the stream (this graph is one chunk): a
+    # paper's metadata and edges are together, for readers of plain JSON.
+    ids = [node["@id"] for node in json.loads(jsonld.read_text(encoding="utf-8"))["@graph"]]
+    assert len(ids) == len(set(ids))
 
 
 def test_rdf_jsonld_values_from_ntriples_terms() -> None:

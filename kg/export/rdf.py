@@ -20,8 +20,8 @@ statements, then what papers share: entities, source pages, schemes, the hierarc
 tallies. Each triple is produced once. ``stream_triples`` produces them while the papers are
 merged (``kg build``: no whole graph in memory), ``generate_triples`` from a built graph; both
 give the same sequence. N-Triples, Turtle (kg prefixes, consecutive triples of a subject
-grouped with ``;``), JSON-LD (``kg.export.jsonld``: one node object per run of a subject's
-triples) and shards are written from it in one pass.
+grouped with ``;``), JSON-LD (``kg.export.jsonld``: one node object per subject of each
+chunk of triples) and shards are written from it in one pass.
 """
 
 from __future__ import annotations

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.build import GraphBuilder, build_graph
+from kg.build import GraphBuilder, PaperBlock, build_graph
 from kg.cache import FindingsCache, paper_key
 from kg.export import DEFAULT_FORMATS, write_export
 from kg.export.html import HtmlSample, write_html
+from kg.export.neo4j import Neo4jBundleWriter
 from kg.export.rdf import stream_triples
 from kg.extract import DEFAULT_EXTRACTOR, extract_lines
 from kg.fileio import atomic_open, write_lines, write_text
@@ -223,8 +224,9 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
     """Write format ``fmt`` of a previous build (its ``findings.jsonl``) into ``out``.
 
     The streamed formats (N-Triples, Turtle, JSON-LD, shards, the store) are written as the
-    findings are read back, without the whole graph in memory, and the HTML page from the
-    papers it holds (``html_page``); the others from ``load_graph``.
+    findings are read back, without the whole graph in memory, the HTML page from the
+    papers it holds (``html_page``) and the Neo4j bundle paper by paper; the others from
+    ``load_graph``.
 
     Like a build, an export holds ``out`` (``kg.outlock``): two exports, or an export and a
     build, writing into one folder at once would race each other's renames, so the second
@@ -241,6 +243,17 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
             target = Path(out) / "graph.html"
             write_html(page, target, note=note)
             return target
+        if fmt == "neo4j":  # paper by paper, as a build writes it
+            builder, bundle = GraphBuilder(), Neo4jBundleWriter(Path(out) / "neo4j")
+            try:
+                for record in read_findings_jsonl(path):
+                    bundle.add(builder.add(record))
+                builder.finish()
+            except BaseException as err:
+                bundle.abort(err)
+                raise
+            bundle.finish(builder.entities, builder.broader)
+            return Path(out) / "neo4j"
         if fmt not in STREAMED_FORMATS:
             return write_export(load_graph(directory), fmt, out)
         files = _write_streamed(stream_triples(read_findings_jsonl(path)), [fmt], Path(out),
@@ -269,8 +282,9 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     One pass: each paper's findings go to findings.jsonl, are merged into the graph and
     written to the streamed formats (N-Triples, Turtle, JSON-LD, shards, the store) as they
     arrive, so those formats never need the whole graph in memory; the HTML page keeps only
-    the papers it shows (``kg.export.html.HtmlSample``). The graph is held only when a format
-    that reads it whole (TriG, the property-graph files) is asked for.
+    the papers it shows (``kg.export.html.HtmlSample``) and the Neo4j bundle is written paper
+    by paper (``kg.export.neo4j.Neo4jBundleWriter``). The graph is held only when a format
+    that reads it whole (TriG, Cypher, GraphML, GEXF, the tables) is asked for.
     """
     with output_lock(output) as swept, _fewer_collections():
         report = _build(paths, Path(output), formats=formats, extractor=extractor,
@@ -289,10 +303,19 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
     warnings: list[str] = []
     clock = _Clock()
     formats = list(formats)
-    needs_graph = any(name not in STREAMED_FORMATS and name != "html" for name in formats)
+    needs_graph = any(name not in STREAMED_FORMATS and name not in BLOCK_FORMATS
+                      for name in formats)
     builder = GraphBuilder(graph=nx.MultiDiGraph() if needs_graph else None)
-    # Without the whole graph, the page is made from the papers it holds, kept as they pass.
+    # Without the whole graph, the page is made from the papers it holds, kept as they pass,
+    # and the Neo4j bundle is written paper by paper.
     sample = HtmlSample() if "html" in formats and not needs_graph else None
+    bundle = Neo4jBundleWriter(out / "neo4j") if "neo4j" in formats and not needs_graph \
+        else None
+    consumers = [c.add for c in (sample, bundle) if c is not None]
+
+    def on_block(block: PaperBlock) -> None:
+        for consume in consumers:
+            consume(block)
     # The merged papers wait on disk, not in memory, and come back in id order: every export
     # lists papers sorted, and entities are first seen (and named) in the same order whether
     # the papers come from one build or an update.
@@ -319,19 +342,24 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
                 records = written(iter_findings_lines(
                     papers, extractor=extractor, workers=workers, cache=cache,
                     progress=progress, executor=executor, scheduler=scheduler))
-                on_block = sample.add if sample is not None else None
                 if STREAMED_FORMATS.intersection(formats):
-                    files = _write_streamed(stream_triples(records, builder, clock=clock,
-                                                           on_block=on_block),
-                                            formats, out, clock)
+                    files = _write_streamed(stream_triples(
+                        records, builder, clock=clock,
+                        on_block=on_block if consumers else None), formats, out, clock)
                 else:
                     with clock("merge"):
                         for record in records:
-                            block = builder.add(record)
-                            if on_block is not None:
-                                on_block(block)
+                            on_block(builder.add(record))
                         builder.finish()
                     files = {}
+                if bundle is not None:
+                    with clock("write neo4j"):
+                        bundle.finish(builder.entities, builder.broader)
+                    files["neo4j"] = out / "neo4j"
+        except BaseException as err:
+            if bundle is not None:
+                bundle.abort(err)
+            raise
         finally:
             if cache is not None:
                 cache.close()
@@ -402,6 +430,9 @@ class _Clock:
             self.timings[stage] = self.timings.get(stage, 0.0) + own
 
 
+# Formats written from each paper's block as it is merged (kg.build.PaperBlock), not from
+# the triples: the page's sample of the papers and the Neo4j bundle.
+BLOCK_FORMATS = frozenset(["html", "neo4j"])
 _STREAMED = {"ntriples": "graph.nt", "turtle": "graph.ttl", "jsonld": "graph.jsonld",
              "ntriples-shards": "nt-shards"}
 STREAMED_FORMATS = frozenset([*_STREAMED, "store"])

@@ -231,3 +231,40 @@ def test_pipeline_findings_papers_are_the_findings_papers(page: Path, tmp_path: 
     path.write_text(path.read_text(encoding="utf-8") + "{not json\n", encoding="utf-8")
     with pytest.raises(ParseError, match=rf"findings.jsonl.*{len(papers) + 1}"):
         list(pipeline.read_findings_papers(path))
+
+
+def _folder(path: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(path.iterdir())}
+
+
+def test_pipeline_neo4j_bundle_streams_the_same_bytes(page: Path, tmp_path: Path) -> None:
+    """The Neo4j bundle written paper by paper (no whole graph) equals the one written from
+    the whole graph, and ``kg export neo4j``'s."""
+    from kg.pipeline import export_build
+
+    inputs = [page, DATA / "papers.csv", DATA / "refs.bib", DATA / "arxiv.xml"]
+    build(inputs, tmp_path / "streamed", formats=["neo4j", "ntriples"], use_cache=False)
+    build(inputs, tmp_path / "whole", formats=["neo4j", "graphml"], use_cache=False)
+    streamed = _folder(tmp_path / "streamed" / "neo4j")
+    assert {"nodes_Paper.csv", "relationships_USES.csv", "README.md"} <= set(streamed)
+    assert streamed == _folder(tmp_path / "whole" / "neo4j")
+    assert _folder(export_build(tmp_path / "streamed", "neo4j", tmp_path / "x")) == streamed
+
+
+def test_pipeline_failed_build_leaves_no_partial_neo4j_bundle(page: Path, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """A build that fails after the bundle began keeps the previous bundle whole and leaves
+    no temporary files in it."""
+    import kg.export.neo4j
+
+    build([page], tmp_path, formats=["neo4j", "ntriples"], use_cache=False)
+    before = _folder(tmp_path / "neo4j")
+
+    def broken(self, entities, broader):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(kg.export.neo4j.Neo4jBundle, "finish", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build([page, DATA / "papers.csv"], tmp_path, formats=["neo4j", "ntriples"],
+              use_cache=False)
+    assert _folder(tmp_path / "neo4j") == before

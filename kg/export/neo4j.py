@@ -17,17 +17,20 @@ neo4j-admin reads with its default ``--quote='"'``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import networkx as nx
 
-from kg.export.tables import edge_rows, field_kind, node_rows
-from kg.fileio import write_text
+from kg.build import PaperBlock
+from kg.export.tables import NODE_COLUMNS, edge_row, field_kind, node_row
+from kg.fileio import atomic_open, write_text
 
-__all__ = ["generate_neo4j", "write_neo4j"]
+__all__ = ["Neo4jBundle", "Neo4jBundleWriter", "generate_neo4j", "write_neo4j"]
 
 LABELS = ("Paper", "Technique", "Model", "Hardware", "Metric", "Dataset")
 REL_PROPS = ["evidence", "evidence_count", "rule", "papers", "metric", "factor", "percent",
@@ -63,27 +66,88 @@ def rel_type(relation: str) -> str:
     return relation.upper()
 
 
+HEADERS = {label: ["id:ID", *(c + _type_suffix(c) for c in NODE_COLUMNS[
+    "Paper" if label == "Paper" else "Entity"] if c not in ("id", "kind")), ":LABEL"]
+    for label in LABELS}
+REL_HEADER = [":START_ID", ":END_ID", ":TYPE", *(c + _type_suffix(c) for c in REL_PROPS)]
+
+
+class Neo4jBundle:
+    """The bundle's CSV rows, written paper by paper: a paper's node and the relationships it
+    claims as its block arrives (``kg.build.PaperBlock``), the entity nodes, the
+    relationships that start at an entity (an ``outperforms`` between two systems, claimed
+    by a paper) and ``broader`` at the end. So a build writes the bundle without the whole
+    graph in memory; ``generate_neo4j`` feeds the same rows from a built graph, so both give
+    the same bytes.
+
+    Rows: papers in the order given (a build's: by id), entities by id within each label;
+    in each relationship file the rows from papers first, in paper order, then the others
+    sorted. ``open_file(name)`` returns the text handle a file is written to.
+    """
+
+    def __init__(self, open_file: Callable[[str], IO[str]]) -> None:
+        self.open_file = open_file
+        self.writers: dict[str, Any] = {}
+        self.late: list[dict[str, Any]] = []  # relationships from an entity, held to the end
+
+    def _writer(self, name: str, header: list[str]):
+        writer = self.writers.get(name)
+        if writer is None:
+            writer = self.writers[name] = csv.writer(self.open_file(name), lineterminator="\n")
+            writer.writerow(header)
+        return writer
+
+    def _node(self, row: dict[str, Any]) -> None:
+        label = row["kind"]
+        columns = HEADERS[label][1:-1]
+        self._writer(f"nodes_{label}.csv", HEADERS[label]).writerow(
+            [row["id"], *(_cell(row[c.split(":")[0]]) for c in columns), label])
+
+    def _relationship(self, row: dict[str, Any]) -> None:
+        rtype = rel_type(row["relation"])
+        self._writer(f"relationships_{rtype}.csv", REL_HEADER).writerow(
+            [row["source"], row["target"], rtype, *(_cell(row[c]) for c in REL_PROPS)])
+
+    def add(self, block: PaperBlock) -> None:
+        """One paper's node and the relationships it claims."""
+        self._node(node_row(block.id, block.data))
+        for u, v, _, attrs in block.edges:
+            row = edge_row(u, v, attrs)
+            if u == block.id:
+                self._relationship(row)
+            else:
+                self.late.append(row)
+
+    def finish(self, entities: Mapping[str, dict], broader: Iterable[tuple[str, str]]
+               ) -> list[str]:
+        """The entity nodes, the held relationships and the hierarchy; returns the names of
+        the files written."""
+        for node in sorted(entities):
+            self._node(node_row(node, entities[node]))
+        for row in sorted(self.late, key=lambda r: (r["source"], r["target"], r["relation"],
+                                                    r["papers"])):
+            self._relationship(row)
+        for u, v in sorted(broader):
+            self._relationship(edge_row(u, v, {"relation": "broader", "evidence": []}))
+        return sorted(self.writers)
+
+
+def _graph_parts(G: nx.MultiDiGraph) -> tuple[dict[str, dict], list[tuple[str, str]]]:
+    entities = {n: d for n, d in G.nodes(data=True) if d["kind"] != "Paper"}
+    broader = [(u, v) for u, v, d in G.edges(data=True) if d["relation"] == "broader"]
+    return entities, broader
+
+
 def generate_neo4j(G: nx.MultiDiGraph) -> dict[str, str]:
     """File name -> CSV text of the bundle (no README)."""
-    files: dict[str, str] = {}
-    nodes = node_rows(G)
-    for label in LABELS:
-        rows = [r for r in nodes if r["kind"] == label]
-        if not rows:
-            continue
-        columns = [c for c in rows[0] if c not in ("id", "kind")]
-        header = ["id:ID", *(c + _type_suffix(c) for c in columns), ":LABEL"]
-        files[f"nodes_{label}.csv"] = _csv(
-            header, [[r["id"], *(_cell(r[c]) for c in columns), label] for r in rows])
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for row in edge_rows(G):
-        by_type.setdefault(rel_type(row["relation"]), []).append(row)
-    for rtype, rows in sorted(by_type.items()):
-        header = [":START_ID", ":END_ID", ":TYPE", *(c + _type_suffix(c) for c in REL_PROPS)]
-        files[f"relationships_{rtype}.csv"] = _csv(
-            header, [[r["source"], r["target"], rtype, *(_cell(r[c]) for c in REL_PROPS)]
-                     for r in rows])
-    return files
+    from kg.export.rdf import paper_blocks
+
+    buffers: dict[str, io.StringIO] = {}
+    bundle = Neo4jBundle(lambda name: buffers.setdefault(name, io.StringIO()))
+    for block in paper_blocks(G):
+        bundle.add(block)
+    bundle.finish(*_graph_parts(G))
+    return {name: buffers[name].getvalue() for name in sorted(buffers)}
 
 
 def import_command(files: list[str], database: str = "neo4j") -> str:
@@ -96,17 +160,53 @@ def import_command(files: list[str], database: str = "neo4j") -> str:
     return " \\\n  ".join(parts)
 
 
-def write_neo4j(G: nx.MultiDiGraph, directory: str | Path) -> None:
-    """Write the bundle into ``directory`` (each file atomically)."""
-    out = Path(directory)
-    files = generate_neo4j(G)
-    for name, text in files.items():
-        write_text(out / name, text)
-    readme = (
+def _readme(files: list[str]) -> str:
+    return (
         "# Neo4j import bundle written by kg\n\n"
         "Stop the database, then from this folder run (Neo4j 5):\n\n```sh\n"
         + import_command(sorted(files)) + "\n```\n\n"
         "Node ids are kg ids (`paper-…`, `technique/lora`), unique across labels. Arrays use `|`.\n"
         "Relationship properties: evidence (first sentence), evidence_count, rule, papers,\n"
         "and on OUTPERFORMS metric (a Metric node id), factor, percent, value, baseline_value.\n")
-    write_text(out / "README.md", readme)
+
+
+class Neo4jBundleWriter:
+    """A ``Neo4jBundle`` into a folder, each file written atomically: ``add`` blocks, then
+    ``finish``, or ``abort`` to leave the folder as it was."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.out = Path(directory)
+        self.stack = contextlib.ExitStack()
+        self.bundle = Neo4jBundle(
+            lambda name: self.stack.enter_context(atomic_open(self.out / name)))
+        self.add = self.bundle.add
+
+    def finish(self, entities: Mapping[str, dict], broader: Iterable[tuple[str, str]]
+               ) -> None:
+        try:
+            files = self.bundle.finish(entities, broader)
+        except BaseException as err:
+            self.abort(err)
+            raise
+        self.stack.close()  # every file renamed into place
+        write_text(self.out / "README.md", _readme(files))
+
+    def abort(self, error: BaseException | None = None) -> None:
+        """Discard the files begun (their temporaries are removed)."""
+        error = error or RuntimeError("aborted")
+        with contextlib.suppress(BaseException):
+            self.stack.__exit__(type(error), error, error.__traceback__)
+
+
+def write_neo4j(G: nx.MultiDiGraph, directory: str | Path) -> None:
+    """Write the bundle into ``directory`` (each file atomically)."""
+    from kg.export.rdf import paper_blocks
+
+    writer = Neo4jBundleWriter(directory)
+    try:
+        for block in paper_blocks(G):
+            writer.add(block)
+    except BaseException as err:
+        writer.abort(err)
+        raise
+    writer.finish(*_graph_parts(G))

@@ -22,7 +22,8 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "edge_rows", "field_kind", "node_rows", "to_number"]
+__all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "edge_row", "edge_rows", "field_kind", "node_row",
+           "node_rows", "to_number"]
 
 NODE_COLUMNS = {
     "Paper": ["id", "kind", "label", "title", "abstract", "published", "year", "author_count",
@@ -58,46 +59,47 @@ def to_number(text: str | None) -> float | None:
         return None
 
 
+def node_row(node: str, data: dict) -> dict[str, Any]:
+    """The row of one node (its graph attributes ``data``)."""
+    if data["kind"] == "Paper":
+        published = data.get("published")
+        return {
+            "id": node, "kind": "Paper", "label": data["title"], "title": data["title"],
+            "abstract": data.get("abstract") or None, "published": published,
+            "year": int(published[:4]) if published else None,
+            "author_count": data.get("author_count"), "upvotes": data.get("upvotes"),
+            "organization": data.get("organization"), "arxiv_id": data.get("arxiv_id"),
+            "sources": [f"{s['path']}:{s['line']}" for s in data.get("sources", [])],
+        }
+    return {
+        "id": node, "kind": data["kind"], "label": data["label"],
+        "aliases": sorted(set(data.get("aliases", []))), "concept": data.get("concept"),
+        "paper_count": int(data.get("papers", 0)),
+    }
+
+
+def edge_row(u: str, v: str, data: dict) -> dict[str, Any]:
+    """The row of one edge from ``u`` to ``v`` (its graph attributes ``data``)."""
+    evidence = data.get("evidence") or []
+    values = data.get("values") or {}
+    return {
+        "source": u, "target": v, "relation": data["relation"],
+        "evidence": evidence[0]["sentence"] if evidence else None,
+        "evidence_count": len(evidence),
+        "rule": evidence[0]["rule"] if evidence else None,
+        "papers": sorted({e["paper"] for e in evidence}),
+        "metric": data.get("metric"),
+        "factor": to_number(values.get("factor")),
+        "percent": to_number(values.get("percent")),
+        "value": values.get("value"), "baseline_value": values.get("baseline_value"),
+    }
+
+
 def node_rows(G: nx.MultiDiGraph) -> list[dict[str, Any]]:
     """One dict per node, sorted by id."""
-    rows = []
-    for node in sorted(G.nodes):
-        data = G.nodes[node]
-        if data["kind"] == "Paper":
-            published = data.get("published")
-            rows.append({
-                "id": node, "kind": "Paper", "label": data["title"], "title": data["title"],
-                "abstract": data.get("abstract") or None, "published": published,
-                "year": int(published[:4]) if published else None,
-                "author_count": data.get("author_count"), "upvotes": data.get("upvotes"),
-                "organization": data.get("organization"), "arxiv_id": data.get("arxiv_id"),
-                "sources": [f"{s['path']}:{s['line']}" for s in data.get("sources", [])],
-            })
-        else:
-            rows.append({
-                "id": node, "kind": data["kind"], "label": data["label"],
-                "aliases": sorted(set(data.get("aliases", []))), "concept": data.get("concept"),
-                "paper_count": int(data.get("papers", 0)),
-            })
-    return rows
+    return [node_row(node, G.nodes[node]) for node in sorted(G.nodes)]
 
 
 def edge_rows(G: nx.MultiDiGraph) -> list[dict[str, Any]]:
     """One dict per edge, sorted by (source, target, relation, first paper)."""
-    rows = []
-    for u, v, key in sorted(G.edges(keys=True)):
-        data = G.edges[u, v, key]
-        evidence = data.get("evidence") or []
-        values = data.get("values") or {}
-        rows.append({
-            "source": u, "target": v, "relation": data["relation"],
-            "evidence": evidence[0]["sentence"] if evidence else None,
-            "evidence_count": len(evidence),
-            "rule": evidence[0]["rule"] if evidence else None,
-            "papers": sorted({e["paper"] for e in evidence}),
-            "metric": data.get("metric"),
-            "factor": to_number(values.get("factor")),
-            "percent": to_number(values.get("percent")),
-            "value": values.get("value"), "baseline_value": values.get("baseline_value"),
-        })
-    return rows
+    return [edge_row(u, v, G.edges[u, v, key]) for u, v, key in sorted(G.edges(keys=True))]

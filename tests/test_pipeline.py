@@ -15,13 +15,15 @@ FORMATS = ["ntriples", "turtle"]
 @pytest.mark.parametrize("workers", [1, 2])
 def test_pipeline_update_equals_full_rebuild(page: Path, tmp_path: Path, workers: int) -> None:
     """With 2 workers the cached findings are decoded in the worker processes."""
-    build([page], tmp_path / "inc", formats=FORMATS, workers=workers)
-    report = build([DATA / "arxiv.xml"], tmp_path / "inc", formats=FORMATS, update=True,
+    formats = [*FORMATS, "jsonld", "html", "neo4j"]
+    build([page], tmp_path / "inc", formats=formats, workers=workers)
+    report = build([DATA / "arxiv.xml"], tmp_path / "inc", formats=formats, update=True,
                    workers=workers)
-    build([page, DATA / "arxiv.xml"], tmp_path / "full", formats=FORMATS, use_cache=False)
+    build([page, DATA / "arxiv.xml"], tmp_path / "full", formats=formats, use_cache=False)
     assert report.papers == 3
-    for name in ("graph.nt", "graph.ttl", "findings.jsonl"):
+    for name in ("graph.nt", "graph.ttl", "graph.jsonld", "graph.html", "findings.jsonl"):
         assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
+    assert _folder(tmp_path / "inc" / "neo4j") == _folder(tmp_path / "full" / "neo4j")
 
 
 def test_pipeline_cache_skips_papers_already_extracted(page: Path, tmp_path: Path,

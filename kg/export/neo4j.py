@@ -53,14 +53,6 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def rel_type(relation: str) -> str:
     """``evaluated_on`` -> ``EVALUATED_ON``."""
     return relation.upper()

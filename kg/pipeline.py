@@ -192,15 +192,30 @@ def _read_records(path: str | Path, parse: Callable[[dict], PaperFindings | Pape
                                  line=lineno) from err
 
 
-def load_graph(directory: str | Path) -> nx.MultiDiGraph:
-    """The graph of a previous ``kg build``, rebuilt from its ``findings.jsonl`` (no
-    re-extraction)."""
+def _findings_of(directory: str | Path) -> Path:
+    """The findings.jsonl of a previous build, or a clear error that there is none."""
     from kg.errors import KGError
 
     path = Path(directory) / "findings.jsonl"
     if not path.is_file():
         raise KGError(f"no {path}: run 'kg build ... -o {directory}' first")
-    return build_graph(read_findings_jsonl(path))
+    return path
+
+
+def _replay(path: Path, consume: Callable[[PaperBlock], None]) -> GraphBuilder:
+    """Merge a findings.jsonl again, handing each paper's block to ``consume``: the formats
+    written paper by paper are exported from a build this way, without the whole graph."""
+    builder = GraphBuilder()
+    for record in read_findings_jsonl(path):
+        consume(builder.add(record))
+    builder.finish()
+    return builder
+
+
+def load_graph(directory: str | Path) -> nx.MultiDiGraph:
+    """The graph of a previous ``kg build``, rebuilt from its ``findings.jsonl`` (no
+    re-extraction)."""
+    return build_graph(read_findings_jsonl(_findings_of(directory)))
 
 
 def html_page(directory: str | Path, *, max_papers: int | None = None
@@ -208,15 +223,8 @@ def html_page(directory: str | Path, *, max_papers: int | None = None
     """The graph the HTML page of a previous build holds, and its note (``kg.export.html``):
     the findings are read back through a ``GraphBuilder`` that keeps only the papers the page
     shows, so a page of a large build never needs the whole graph in memory."""
-    from kg.errors import KGError
-
-    path = Path(directory) / "findings.jsonl"
-    if not path.is_file():
-        raise KGError(f"no {path}: run 'kg build ... -o {directory}' first")
-    builder, sample = GraphBuilder(), HtmlSample(max_papers)
-    for record in read_findings_jsonl(path):
-        sample.add(builder.add(record))
-    builder.finish()
+    sample = HtmlSample(max_papers)
+    builder = _replay(_findings_of(directory), sample.add)
     return sample.graph(builder.entities, builder.broader)
 
 
@@ -232,11 +240,7 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
     build, writing into one folder at once would race each other's renames, so the second
     one raises ``OutputBusyError``; temporaries a killed export left there are removed first.
     """
-    from kg.errors import KGError
-
-    path = Path(directory) / "findings.jsonl"
-    if not path.is_file():
-        raise KGError(f"no {path}: run 'kg build ... -o {directory}' first")
+    path = _findings_of(directory)
     with output_lock(out), _fewer_collections():
         if fmt == "html":
             page, note = html_page(directory)
@@ -244,11 +248,9 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
             write_html(page, target, note=note)
             return target
         if fmt == "neo4j":  # paper by paper, as a build writes it
-            builder, bundle = GraphBuilder(), Neo4jBundleWriter(Path(out) / "neo4j")
+            bundle = Neo4jBundleWriter(Path(out) / "neo4j")
             try:
-                for record in read_findings_jsonl(path):
-                    bundle.add(builder.add(record))
-                builder.finish()
+                builder = _replay(path, bundle.add)
             except BaseException as err:
                 bundle.abort(err)
                 raise

@@ -54,8 +54,9 @@ def _lower_compaction_priority(done: set[int]) -> None:
     Why: each chunk a build feeds the store is ingested as new files, and RocksDB compacts them
     in the background as soon as a few are there. A build feeds chunks for minutes, so at
     normal priority compaction keeps rewriting the growing indexes between chunks, on the cores
-    extraction needs: loading a 100,000-paper graph.nt chunk by chunk with pauses took 154
-    CPU-s, without pauses 81 (compaction falls behind and merges more files at once). At the
+    extraction needs: loading a 100,000-paper graph.nt chunk by chunk with pauses took 159.7
+    CPU-s, without pauses 84.9 (``benchmarks/bench_store.py --pause 0.8``: compaction falls
+    behind and merges more files at once). At the
     lowest priority compaction only gets what the build leaves idle, catches up in larger
     merges, and ``finish`` compacts everything anyway: the store's CPU in a 100,000-paper
     build fell from 135 to 84 s, the build from 166 to 143 s (docs/scaling.md). The nice

@@ -173,7 +173,7 @@ def html_graph(G: nx.MultiDiGraph, *, max_papers: int | None = None
                ) -> tuple[nx.MultiDiGraph, str | None]:
     """What the page of ``G`` holds: ``G`` itself, or with more than ``max_papers`` papers the
     most recent of them (``sample_graph``), and the note that says so."""
-    from kg.export.rdf import paper_blocks
+    from kg.export.rdf import paper_blocks, shared_parts
 
     limit = MAX_PAPERS if max_papers is None else max_papers
     if sum(1 for _, kind in G.nodes(data="kind") if kind == "Paper") <= limit:
@@ -181,9 +181,7 @@ def html_graph(G: nx.MultiDiGraph, *, max_papers: int | None = None
     sample = HtmlSample(limit)
     for block in paper_blocks(G):
         sample.add(block)
-    entities = {n: d for n, d in G.nodes(data=True) if d["kind"] != "Paper"}
-    broader = [(u, v) for u, v, d in G.edges(data=True) if d["relation"] == "broader"]
-    return sample.graph(entities, broader)
+    return sample.graph(*shared_parts(G))
 
 
 def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge graph",

@@ -124,21 +124,15 @@ class Neo4jBundle:
         return sorted(self.writers)
 
 
-def _graph_parts(G: nx.MultiDiGraph) -> tuple[dict[str, dict], list[tuple[str, str]]]:
-    entities = {n: d for n, d in G.nodes(data=True) if d["kind"] != "Paper"}
-    broader = [(u, v) for u, v, d in G.edges(data=True) if d["relation"] == "broader"]
-    return entities, broader
-
-
 def generate_neo4j(G: nx.MultiDiGraph) -> dict[str, str]:
     """File name -> CSV text of the bundle (no README)."""
-    from kg.export.rdf import paper_blocks
+    from kg.export.rdf import paper_blocks, shared_parts
 
     buffers: dict[str, io.StringIO] = {}
     bundle = Neo4jBundle(lambda name: buffers.setdefault(name, io.StringIO()))
     for block in paper_blocks(G):
         bundle.add(block)
-    bundle.finish(*_graph_parts(G))
+    bundle.finish(*shared_parts(G))
     return {name: buffers[name].getvalue() for name in sorted(buffers)}
 
 
@@ -192,7 +186,7 @@ class Neo4jBundleWriter:
 
 def write_neo4j(G: nx.MultiDiGraph, directory: str | Path) -> None:
     """Write the bundle into ``directory`` (each file atomically)."""
-    from kg.export.rdf import paper_blocks
+    from kg.export.rdf import paper_blocks, shared_parts
 
     writer = Neo4jBundleWriter(directory)
     try:
@@ -201,4 +195,4 @@ def write_neo4j(G: nx.MultiDiGraph, directory: str | Path) -> None:
     except BaseException as err:
         writer.abort(err)
         raise
-    writer.finish(*_graph_parts(G))
+    writer.finish(*shared_parts(G))

@@ -49,6 +49,7 @@ __all__ = [
     "nt_literal",
     "paper_block_triples",
     "paper_blocks",
+    "shared_parts",
     "shared_triples",
     "stream_triples",
     "to_rdflib",
@@ -346,18 +347,26 @@ def paper_blocks(G: nx.MultiDiGraph) -> Iterator[PaperBlock]:
             yield PaperBlock(node, data, sorted(edges, key=lambda e: e[:3]))
 
 
+def shared_parts(G: nx.MultiDiGraph) -> tuple[dict[str, dict], list[tuple[str, str]]]:
+    """What the graph's papers share, as a ``GraphBuilder`` holds it after ``finish``: the
+    entity nodes' attributes and the ``broader`` pairs. With ``paper_blocks`` this feeds a
+    built graph to the writers made for a streamed build."""
+    entities = {n: d for n, d in G.nodes(data=True) if d["kind"] != "Paper"}
+    broader = [(u, v) for u, v, r in G.edges(data="relation") if r == "broader"]
+    return entities, broader
+
+
 def generate_triples(G: nx.MultiDiGraph) -> Iterator[Triple]:
     """Every triple of the graph once, in a deterministic order: papers in the order they
     were added, each with its edges, then what papers share (``shared_triples``)."""
     claimed: set[tuple[str, str]] = set()
     for block in paper_blocks(G):
         yield from paper_block_triples(block, claimed)
-    entities = {n: d for n, d in G.nodes(data=True) if d["kind"] != "Paper"}
+    entities, broader = shared_parts(G)
     pages: dict[str, str] = {}
     for _, data in G.nodes(data=True):
         for source in data.get("sources") or ():
             pages.setdefault(source["path"], source.get("page", ""))
-    broader = [(u, v) for u, v, r in G.edges(data="relation") if r == "broader"]
     yield from shared_triples(entities, pages, broader, tallies(G))
 
 

@@ -18,9 +18,15 @@ import networkx as nx
 
 from kg.build import GraphBuilder, PaperBlock, build_graph
 from kg.cache import FindingsCache, paper_key
-from kg.export import DEFAULT_FORMATS, write_export
+from kg.export import (
+    BLOCK_WRITERS,
+    DEFAULT_FORMATS,
+    EXPORTERS,
+    StreamedWriter,
+    block_writer,
+    write_export,
+)
 from kg.export.html import HtmlSample, write_html
-from kg.export.neo4j import Neo4jBundleWriter
 from kg.export.rdf import stream_triples
 from kg.extract import DEFAULT_EXTRACTOR, extract_lines
 from kg.fileio import atomic_open, write_lines, write_text
@@ -233,8 +239,8 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
 
     The streamed formats (N-Triples, Turtle, JSON-LD, shards, the store) are written as the
     findings are read back, without the whole graph in memory, the HTML page from the
-    papers it holds (``html_page``) and the Neo4j bundle paper by paper; the others from
-    ``load_graph``.
+    papers it holds (``html_page``) and the property-graph formats (``BLOCK_WRITERS``) paper
+    by paper; TriG from ``load_graph``.
 
     Like a build, an export holds ``out`` (``kg.outlock``): two exports, or an export and a
     build, writing into one folder at once would race each other's renames, so the second
@@ -247,15 +253,15 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
             target = Path(out) / "graph.html"
             write_html(page, target, note=note)
             return target
-        if fmt == "neo4j":  # paper by paper, as a build writes it
-            bundle = Neo4jBundleWriter(Path(out) / "neo4j")
+        if fmt in BLOCK_WRITERS:  # paper by paper, as a build writes it
+            writer = block_writer(fmt, out)
             try:
-                builder = _replay(path, bundle.add)
+                builder = _replay(path, writer.add)
             except BaseException as err:
-                bundle.abort(err)
+                writer.abort(err)
                 raise
-            bundle.finish(builder.entities, builder.broader)
-            return Path(out) / "neo4j"
+            writer.finish(builder.entities, builder.broader)
+            return Path(out) / EXPORTERS[fmt][1]
         if fmt not in STREAMED_FORMATS:
             return write_export(load_graph(directory), fmt, out)
         files = _write_streamed(stream_triples(read_findings_jsonl(path)), [fmt], Path(out),
@@ -284,9 +290,9 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     One pass: each paper's findings go to findings.jsonl, are merged into the graph and
     written to the streamed formats (N-Triples, Turtle, JSON-LD, shards, the store) as they
     arrive, so those formats never need the whole graph in memory; the HTML page keeps only
-    the papers it shows (``kg.export.html.HtmlSample``) and the Neo4j bundle is written paper
-    by paper (``kg.export.neo4j.Neo4jBundleWriter``). The graph is held only when a format
-    that reads it whole (TriG, Cypher, GraphML, GEXF, the tables) is asked for.
+    the papers it shows (``kg.export.html.HtmlSample``) and the property-graph formats (Neo4j,
+    Cypher, GraphML, GEXF, the tables: ``kg.export.BLOCK_WRITERS``) are written paper by
+    paper. The graph is held only when TriG, which reads it whole, is asked for.
     """
     with output_lock(output) as swept, _fewer_collections():
         report = _build(paths, Path(output), formats=formats, extractor=extractor,
@@ -308,12 +314,11 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
     needs_graph = any(name not in STREAMED_FORMATS and name not in BLOCK_FORMATS
                       for name in formats)
     builder = GraphBuilder(graph=nx.MultiDiGraph() if needs_graph else None)
-    # Without the whole graph, the page is made from the papers it holds, kept as they pass,
-    # and the Neo4j bundle is written paper by paper.
-    sample = HtmlSample() if "html" in formats and not needs_graph else None
-    bundle = Neo4jBundleWriter(out / "neo4j") if "neo4j" in formats and not needs_graph \
-        else None
-    consumers = [c.add for c in (sample, bundle) if c is not None]
+    # The page is made from the papers it holds, kept as they pass; the property-graph
+    # formats are written paper by paper.
+    sample = HtmlSample() if "html" in formats else None
+    writers: dict[str, StreamedWriter] = {}  # opened once the corpus is read
+    consumers = [sample.add] if sample is not None else []
 
     def on_block(block: PaperBlock) -> None:
         for consume in consumers:
@@ -328,6 +333,10 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
             entries = _spool(papers, paths, warnings=warnings, source=source, columns=columns)
         cache = FindingsCache(out / "cache.sqlite") if use_cache else None
         try:
+            for name in formats:
+                if name in BLOCK_WRITERS:
+                    writers[name] = block_writer(name, out)
+                    consumers.append(writers[name].add)
             with atomic_open(out / "findings.jsonl") as handle:
                 def written(findings: Iterator[tuple[PaperFindings, str]],
                             ) -> Iterator[PaperFindings]:
@@ -354,13 +363,13 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
                             on_block(builder.add(record))
                         builder.finish()
                     files = {}
-                if bundle is not None:
-                    with clock("write neo4j"):
-                        bundle.finish(builder.entities, builder.broader)
-                    files["neo4j"] = out / "neo4j"
+                for name, writer in writers.items():
+                    with clock(f"write {name} (its end)"):
+                        writer.finish(builder.entities, builder.broader)
+                    files[name] = out / EXPORTERS[name][1]
         except BaseException as err:
-            if bundle is not None:
-                bundle.abort(err)
+            for writer in writers.values():
+                writer.abort(err)
             raise
         finally:
             if cache is not None:
@@ -433,8 +442,8 @@ class _Clock:
 
 
 # Formats written from each paper's block as it is merged (kg.build.PaperBlock), not from
-# the triples: the page's sample of the papers and the Neo4j bundle.
-BLOCK_FORMATS = frozenset(["html", "neo4j"])
+# the triples: the page's sample of the papers and the property-graph formats.
+BLOCK_FORMATS = frozenset(["html", *BLOCK_WRITERS])
 _STREAMED = {"ntriples": "graph.nt", "turtle": "graph.ttl", "jsonld": "graph.jsonld",
              "ntriples-shards": "nt-shards"}
 STREAMED_FORMATS = frozenset([*_STREAMED, "store"])

@@ -71,7 +71,8 @@ class Vocabulary:
     Raises
     ------
     VocabularyError
-        When a ``broader`` link points nowhere, or two concepts of one type share a name.
+        When a ``broader`` link points nowhere, two concepts of one type share a name, or an
+        id does not start with its type (``hardware/…``).
     """
 
     def __init__(self, concepts: list[Concept]):
@@ -79,6 +80,11 @@ class Vocabulary:
         for concept in concepts:
             if concept.id in self.concepts:
                 raise VocabularyError(f"concept {concept.id} is defined twice")
+            if not concept.id.startswith(concept.type.lower() + "/"):
+                # Ids are <type>/<slug>, like those of entities found outside a vocabulary
+                # (kg.ids.entity_id): the streamed exports read a node's label off its id.
+                raise VocabularyError(f"concept {concept.id} of type {concept.type} must have "
+                                      f"an id starting with '{concept.type.lower()}/'")
             self.concepts[concept.id] = concept
         self.by_key: dict[str, list[Concept]] = {}
         for concept in self.concepts.values():

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 import kg.pipeline as pipeline
+from kg.export import BLOCK_WRITERS
 from kg.pipeline import build
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -15,7 +16,7 @@ FORMATS = ["ntriples", "turtle"]
 @pytest.mark.parametrize("workers", [1, 2])
 def test_pipeline_update_equals_full_rebuild(page: Path, tmp_path: Path, workers: int) -> None:
     """With 2 workers the cached findings are decoded in the worker processes."""
-    formats = [*FORMATS, "jsonld", "html", "neo4j"]
+    formats = [*FORMATS, "jsonld", "html", *BLOCK_WRITERS]
     build([page], tmp_path / "inc", formats=formats, workers=workers)
     report = build([DATA / "arxiv.xml"], tmp_path / "inc", formats=formats, update=True,
                    workers=workers)
@@ -23,7 +24,10 @@ def test_pipeline_update_equals_full_rebuild(page: Path, tmp_path: Path, workers
     assert report.papers == 3
     for name in ("graph.nt", "graph.ttl", "graph.jsonld", "graph.html", "findings.jsonl"):
         assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
-    assert _folder(tmp_path / "inc" / "neo4j") == _folder(tmp_path / "full" / "neo4j")
+    for name in ("neo4j", "tables"):
+        assert _folder(tmp_path / "inc" / name) == _folder(tmp_path / "full" / name)
+    for name in ("graph.cypher", "graph.ladybug.cypher", "graph.graphml", "graph.gexf"):
+        assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
 
 
 def test_pipeline_cache_skips_papers_already_extracted(page: Path, tmp_path: Path,
@@ -81,12 +85,13 @@ def test_pipeline_dask_executor_gives_identical_output(page: Path, tmp_path: Pat
 def test_pipeline_streamed_formats_need_no_graph_and_match_it(page: Path, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch,
                                                                ) -> None:
-    """N-Triples, Turtle and shards are written while papers are merged; asking for a format
-    that needs the whole graph as well (GraphML) changes none of their bytes."""
+    """N-Triples, Turtle, shards and the property-graph formats are written while papers are
+    merged; asking for a format that needs the whole graph as well (TriG) changes none of
+    their bytes."""
     import networkx as nx
 
     inputs = [page, DATA / "papers.csv", DATA / "refs.bib"]
-    build(inputs, tmp_path / "both", formats=[*FORMATS, "ntriples-shards", "graphml"],
+    build(inputs, tmp_path / "both", formats=[*FORMATS, "ntriples-shards", "trig"],
           use_cache=False)
     made: list[object] = []
     real = nx.MultiDiGraph.__init__
@@ -96,13 +101,13 @@ def test_pipeline_streamed_formats_need_no_graph_and_match_it(page: Path, tmp_pa
         real(self, *args, **kwargs)
 
     monkeypatch.setattr(nx.MultiDiGraph, "__init__", spy)
-    report = build(inputs, tmp_path / "streamed", formats=[*FORMATS, "ntriples-shards"],
-                   use_cache=False)
+    report = build(inputs, tmp_path / "streamed",
+                   formats=[*FORMATS, "ntriples-shards", *BLOCK_WRITERS], use_cache=False)
     assert made == []  # no whole graph was built
     for name in ("graph.nt", "graph.ttl", "findings.jsonl", "nt-shards/graph-00000.nt"):
         assert ((tmp_path / "both" / name).read_bytes()
                 == (tmp_path / "streamed" / name).read_bytes())
-    assert (tmp_path / "both" / "graph.graphml").is_file()
+    assert (tmp_path / "both" / "graph.trig").is_file()
     assert report.summary["nodes"]["Paper"] == report.papers
     assert "extract (waiting for workers)" in report.timings
 
@@ -239,34 +244,51 @@ def _folder(path: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(path.iterdir())}
 
 
-def test_pipeline_neo4j_bundle_streams_the_same_bytes(page: Path, tmp_path: Path) -> None:
-    """The Neo4j bundle written paper by paper (no whole graph) equals the one written from
-    the whole graph, and ``kg export neo4j``'s."""
-    from kg.pipeline import export_build
+def _output(path: Path) -> dict[str, bytes]:
+    """A file's bytes, or a folder's files' bytes by name."""
+    return _folder(path) if path.is_dir() else {path.name: path.read_bytes()}
+
+
+@pytest.mark.parametrize("fmt", sorted(BLOCK_WRITERS))
+def test_pipeline_property_graph_formats_stream_the_same_bytes(page: Path, tmp_path: Path,
+                                                               fmt: str) -> None:
+    """Each property-graph format written paper by paper (no whole graph) equals the one
+    written from the whole graph, ``kg export``'s, and that of a build that also holds the
+    graph (for TriG)."""
+    from kg.export import EXPORTERS, write_export
+    from kg.pipeline import export_build, load_graph
 
     inputs = [page, DATA / "papers.csv", DATA / "refs.bib", DATA / "arxiv.xml"]
-    build(inputs, tmp_path / "streamed", formats=["neo4j", "ntriples"], use_cache=False)
-    build(inputs, tmp_path / "whole", formats=["neo4j", "graphml"], use_cache=False)
-    streamed = _folder(tmp_path / "streamed" / "neo4j")
-    assert {"nodes_Paper.csv", "relationships_USES.csv", "README.md"} <= set(streamed)
-    assert streamed == _folder(tmp_path / "whole" / "neo4j")
-    assert _folder(export_build(tmp_path / "streamed", "neo4j", tmp_path / "x")) == streamed
+    name = EXPORTERS[fmt][1]
+    build(inputs, tmp_path / "streamed", formats=[fmt, "ntriples"], use_cache=False)
+    build(inputs, tmp_path / "with-graph", formats=[fmt, "trig"], use_cache=False)
+    streamed = _output(tmp_path / "streamed" / name)
+    assert streamed and all(streamed.values())
+    assert streamed == _output(tmp_path / "with-graph" / name)
+    whole = write_export(load_graph(tmp_path / "streamed"), fmt, tmp_path / "whole")
+    assert _output(whole) == streamed
+    assert _output(export_build(tmp_path / "streamed", fmt, tmp_path / "x")) == streamed
 
 
-def test_pipeline_failed_build_leaves_no_partial_neo4j_bundle(page: Path, tmp_path: Path,
-                                                              monkeypatch) -> None:
-    """A build that fails after the bundle began keeps the previous bundle whole and leaves
-    no temporary files in it."""
-    import kg.export.neo4j
+@pytest.mark.parametrize("fmt", sorted(BLOCK_WRITERS))
+def test_pipeline_failed_build_leaves_property_graph_files_whole(page: Path, tmp_path: Path,
+                                                                 monkeypatch, fmt: str) -> None:
+    """A build that fails after a property-graph format began keeps the previous files
+    whole and leaves no temporary files beside them."""
+    import kg.export.tables
+    from kg.export import EXPORTERS
 
-    build([page], tmp_path, formats=["neo4j", "ntriples"], use_cache=False)
-    before = _folder(tmp_path / "neo4j")
+    target = tmp_path / EXPORTERS[fmt][1]
+    build([page], tmp_path, formats=[fmt, "ntriples"], use_cache=False)
+    before = _output(target)
+    listing = sorted(p.name for p in tmp_path.rglob("*"))
 
     def broken(self, entities, broader):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(kg.export.neo4j.Neo4jBundle, "finish", broken)
+    monkeypatch.setattr(kg.export.tables.RowStream, "finish", broken)
     with pytest.raises(RuntimeError, match="disk full"):
-        build([page, DATA / "papers.csv"], tmp_path, formats=["neo4j", "ntriples"],
+        build([page, DATA / "papers.csv"], tmp_path, formats=[fmt, "ntriples"],
               use_cache=False)
-    assert _folder(tmp_path / "neo4j") == before
+    assert _output(target) == before
+    assert sorted(p.name for p in tmp_path.rglob("*")) == listing

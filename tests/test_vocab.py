@@ -48,3 +48,9 @@ def test_vocab_invalid_turtle_names_the_file(tmp_path: Path) -> None:
     path.write_text("this is not turtle")
     with pytest.raises(VocabularyError, match="technique.ttl"):
         parse_vocabulary_file(path, "Technique")
+
+
+def test_vocab_rejects_an_id_that_does_not_start_with_its_type() -> None:
+    """Exports read a node's label off its id (kg.export.tables.kind_of)."""
+    with pytest.raises(VocabularyError, match="hardware/"):
+        Vocabulary([Concept("gpu/h100", "Hardware", "H100", (), ())])

@@ -8,14 +8,16 @@ for HTML. A new format is one module, one line here and one line in docs/formats
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any, Protocol
 
 import networkx as nx
 
 from kg.errors import ExportError
 
-__all__ = ["DEFAULT_FORMATS", "EXPORTERS", "get_exporter", "write_export"]
+__all__ = ["BLOCK_WRITERS", "DEFAULT_FORMATS", "EXPORTERS", "StreamedWriter", "block_writer",
+           "get_exporter", "write_export"]
 
 EXPORTERS: dict[str, tuple[str, str]] = {
     "turtle": ("kg.export.rdf:write_turtle", "graph.ttl"),
@@ -34,6 +36,18 @@ EXPORTERS: dict[str, tuple[str, str]] = {
     "parquet": ("kg.export.tabular:write_parquet", "tables"),
 }
 DEFAULT_FORMATS = ("turtle", "ntriples", "jsonld", "html", "store")
+# The property-graph formats, written paper by paper from each merged block
+# (``kg.export.tables.BlockWriter``): a build streams its papers into them, so it never holds
+# the whole graph for them; each ``write_*`` function feeds a built graph to the same writer.
+BLOCK_WRITERS: dict[str, str] = {
+    "neo4j": "kg.export.neo4j:Neo4jBundleWriter",
+    "cypher": "kg.export.cypher:CypherWriter",
+    "cypher-ladybug": "kg.export.cypher:LadybugCypherWriter",
+    "graphml": "kg.export.graphml:GraphMLWriter",
+    "gexf": "kg.export.graphml:GexfWriter",
+    "csv": "kg.export.tabular:CsvWriter",
+    "parquet": "kg.export.tabular:ParquetWriter",
+}
 
 
 def get_exporter(name: str) -> Callable[[nx.MultiDiGraph, Path], None]:
@@ -42,6 +56,25 @@ def get_exporter(name: str) -> Callable[[nx.MultiDiGraph, Path], None]:
         raise ExportError(f"unknown format '{name}' (known: {', '.join(sorted(EXPORTERS))})")
     module_name, func = EXPORTERS[name][0].split(":")
     return getattr(importlib.import_module(module_name), func)
+
+
+class StreamedWriter(Protocol):
+    """What a build does with a format of ``BLOCK_WRITERS``."""
+
+    def add(self, block: Any) -> None: ...  # a kg.build.PaperBlock
+
+    def finish(self, entities: Mapping[str, dict], broader: Iterable[tuple[str, str]]
+               ) -> Any: ...
+
+    def abort(self, error: BaseException | None = None) -> None: ...
+
+
+def block_writer(name: str, directory: str | Path) -> StreamedWriter:
+    """The streamed writer of format ``name`` (one of ``BLOCK_WRITERS``) into ``directory``
+    under its default name: ``add`` each ``PaperBlock``, then ``finish`` or ``abort``."""
+    module_name, cls = BLOCK_WRITERS[name].split(":")
+    return getattr(importlib.import_module(module_name), cls)(
+        Path(directory) / EXPORTERS[name][1])
 
 
 def write_export(G: nx.MultiDiGraph, name: str, directory: str | Path) -> Path:

@@ -1,6 +1,8 @@
 """A Cypher script that loads the graph into a running database, idempotently.
 
-``generate_cypher(G, dialect=...)`` yields statements, one per line, each ending in ``;``:
+``CypherWriter`` writes it paper by paper as a build streams (``generate_cypher(G,
+dialect=...)`` yields the same lines for a built graph): statements, one per line, each
+ending in ``;``, after a comment line with the counts:
 
 1. the schema: uniqueness constraints on ``id`` (``neo4j``: Neo4j 5 and Memgraph-style
    ``CREATE CONSTRAINT ... IF NOT EXISTS``) or typed node and relationship tables
@@ -18,17 +20,18 @@ escaped (quotes, backslashes, newlines, non-ASCII as ``\\uXXXX``).
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import networkx as nx
 
 from kg.export.neo4j import LABELS, rel_type
-from kg.export.tables import edge_rows, field_kind, node_rows
-from kg.fileio import write_lines
+from kg.export.tables import BlockWriter, copy_parts, feed_graph, field_kind, kind_of
 
-__all__ = ["DIALECTS", "generate_cypher", "write_cypher"]
+__all__ = ["DIALECTS", "CypherWriter", "LadybugCypherWriter", "generate_cypher",
+           "write_cypher", "write_cypher_ladybug"]
 
 DIALECTS = ("neo4j", "ladybug")
 BATCH = 200
@@ -56,16 +59,6 @@ def _present(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if v is not None and v != []}
 
 
-def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    """Batches of rows that share the same keys, in first-seen order of key sets."""
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(tuple(row), []).append(row)
-    for group in groups.values():
-        for i in range(0, len(group), BATCH):
-            yield group[i:i + BATCH]
-
-
 _DDL = {"int": "INT64", "float": "DOUBLE", "list": "STRING[]", "str": "STRING"}
 
 
@@ -89,47 +82,115 @@ def _schema(dialect: str, labels: list[str], pairs: dict[str, set[tuple[str, str
         yield f"CREATE REL TABLE IF NOT EXISTS {rtype}({froms}, {props});"
 
 
+class CypherWriter(BlockWriter):
+    """The load script, written paper by paper (``kg.export.tables.RowStream``).
+
+    The schema comes first in the script but depends on every label and relationship end
+    seen, and nodes must precede the relationships that MATCH them, so statements go to one
+    scratch file per label and per (relationship type, start label, end label) as their
+    batches fill, and ``close`` writes the header, the schema and the parts in order: nodes
+    by label (``LABELS``), relationships by (type, start, end). Within a part, batches
+    appear as they fill; the rest, at the end, in the order their key sets were first seen.
+    """
+
+    def __init__(self, path: str | Path, *, dialect: str = "neo4j") -> None:
+        if dialect not in DIALECTS:
+            raise ValueError(f"unknown Cypher dialect '{dialect}' "
+                             f"(known: {', '.join(DIALECTS)})")
+        super().__init__(path)
+        self.dialect = dialect
+        self.parts: dict[tuple[str, ...], IO[str]] = {}
+        self.pending: dict[tuple[tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = {}
+        self.columns: dict[str, list[str]] = {}  # label -> its row's columns
+        self.pairs: dict[str, set[tuple[str, str]]] = {}
+        self.counts = [0, 0]  # nodes, relationships
+
+    def node(self, row: dict[str, Any]) -> None:
+        label = row["kind"]
+        self.columns.setdefault(label, [c for c in row if c != "kind"])
+        self.counts[0] += 1
+        self._queue((label,), _present({k: v for k, v in row.items() if k != "kind"}))
+
+    def edge(self, row: dict[str, Any]) -> None:
+        rtype = rel_type(row["relation"])
+        a, b = kind_of(row["source"]), kind_of(row["target"])
+        self.pairs.setdefault(rtype, set()).add((a, b))
+        self.counts[1] += 1
+        self._queue((rtype, a, b), _present(
+            {"s": row["source"], "t": row["target"], **{k: row[k] for k in REL_PROPS}}))
+
+    def _queue(self, part: tuple[str, ...], row: dict[str, Any]) -> None:
+        key = (part, tuple(row))
+        batch = self.pending.setdefault(key, [])
+        batch.append(row)
+        if len(batch) == BATCH:
+            self._flush(part, batch)
+            self.pending[key] = []
+
+    def _flush(self, part: tuple[str, ...], batch: list[dict[str, Any]]) -> None:
+        handle = self.parts.get(part)
+        if handle is None:
+            handle = self.parts[part] = self.scratch()
+        handle.write(_statement(part, batch))
+        handle.write("\n")
+
+    def close(self) -> None:
+        for (part, _), batch in self.pending.items():
+            if batch:
+                self._flush(part, batch)
+        self.pending = {}
+        labels = [label for label in LABELS if label in self.columns]
+        nodes, relationships = self.counts
+        out = self.output(self.target)
+        out.write(f"// kg graph: {nodes} nodes, {relationships} relationships "
+                  f"({self.dialect} dialect)\n")
+        for line in _schema(self.dialect, labels, self.pairs, self.columns):
+            out.write(line)
+            out.write("\n")
+        nodes_first = sorted(self.parts, key=lambda p: (len(p) > 1, _label_rank(p), p))
+        copy_parts((self.parts[p] for p in nodes_first), out)
+
+
+def _label_rank(part: tuple[str, ...]) -> int:
+    return LABELS.index(part[0]) if len(part) == 1 else 0
+
+
+def _statement(part: tuple[str, ...], batch: list[dict[str, Any]]) -> str:
+    """One UNWIND statement: a batch of nodes of one label or of relationships of one type
+    between two labels, every row with the same keys."""
+    rows = ", ".join(_map(r) for r in batch)
+    if len(part) == 1:
+        sets = ", ".join(f"n.{k} = r.{k}" for k in batch[0] if k != "id")
+        tail = f" SET {sets}" if sets else ""
+        return f"UNWIND [{rows}] AS r MERGE (n:{part[0]} {{id: r.id}}){tail};"
+    rtype, a, b = part
+    sets = ", ".join(f"e.{k} = r.{k}" for k in batch[0] if k not in ("s", "t"))
+    tail = f" SET {sets}" if sets else ""
+    return (f"UNWIND [{rows}] AS r MATCH (a:{a} {{id: r.s}}), (b:{b} {{id: r.t}}) "
+            f"MERGE (a)-[e:{rtype}]->(b){tail};")
+
+
 def generate_cypher(G: nx.MultiDiGraph, *, dialect: str = "neo4j") -> Iterator[str]:
-    """The statements of the load script, deterministic for a given graph."""
-    if dialect not in DIALECTS:
-        raise ValueError(f"unknown Cypher dialect '{dialect}' (known: {', '.join(DIALECTS)})")
-    nodes = node_rows(G)
-    kind = {r["id"]: r["kind"] for r in nodes}
-    labels = [label for label in LABELS if any(r["kind"] == label for r in nodes)]
-    columns = {label: [c for c in next(r for r in nodes if r["kind"] == label) if c != "kind"]
-               for label in labels}
-    edges = edge_rows(G)
-    pairs: dict[str, set[tuple[str, str]]] = {}
-    for e in edges:
-        pairs.setdefault(rel_type(e["relation"]), set()).add((kind[e["source"]],
-                                                              kind[e["target"]]))
-    yield f"// kg graph: {len(nodes)} nodes, {len(edges)} relationships ({dialect} dialect)"
-    yield from _schema(dialect, labels, pairs, columns)
-    for label in labels:
-        rows = [_present({k: v for k, v in r.items() if k != "kind"}) for r in nodes
-                if r["kind"] == label]
-        for batch in _batches(rows):
-            sets = ", ".join(f"n.{k} = r.{k}" for k in batch[0] if k != "id")
-            tail = f" SET {sets}" if sets else ""
-            yield (f"UNWIND [{', '.join(_map(r) for r in batch)}] AS r "
-                   f"MERGE (n:{label} {{id: r.id}}){tail};")
-    grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    for e in edges:
-        row = _present({"s": e["source"], "t": e["target"], **{k: e[k] for k in REL_PROPS}})
-        key = (rel_type(e["relation"]), kind[e["source"]], kind[e["target"]])
-        grouped.setdefault(key, []).append(row)
-    for (rtype, a, b), rows in sorted(grouped.items()):
-        for batch in _batches(rows):
-            sets = ", ".join(f"e.{k} = r.{k}" for k in batch[0] if k not in ("s", "t"))
-            tail = f" SET {sets}" if sets else ""
-            yield (f"UNWIND [{', '.join(_map(r) for r in batch)}] AS r "
-                   f"MATCH (a:{a} {{id: r.s}}), (b:{b} {{id: r.t}}) "
-                   f"MERGE (a)-[e:{rtype}]->(b){tail};")
+    """The statements of the load script of a built graph, deterministic for a given graph
+    (the lines ``write_cypher`` writes)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "graph.cypher"
+        feed_graph(G, CypherWriter(path, dialect=dialect))
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                yield line.rstrip("\n")
+
+
+class LadybugCypherWriter(CypherWriter):
+    """The script in the LadybugDB / Kùzu dialect."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(path, dialect="ladybug")
 
 
 def write_cypher(G: nx.MultiDiGraph, path: str | Path, *, dialect: str = "neo4j") -> None:
     """Write the script atomically."""
-    write_lines(path, generate_cypher(G, dialect=dialect))
+    feed_graph(G, CypherWriter(path, dialect=dialect))
 
 
 def write_cypher_ladybug(G: nx.MultiDiGraph, path: str | Path) -> None:

@@ -26,8 +26,7 @@ from typing import IO, Any
 
 import networkx as nx
 
-from kg.build import PaperBlock
-from kg.export.tables import NODE_COLUMNS, edge_row, field_kind, node_row
+from kg.export.tables import NODE_COLUMNS, RowStream, field_kind
 from kg.fileio import atomic_open, write_text
 
 __all__ = ["Neo4jBundle", "Neo4jBundleWriter", "generate_neo4j", "write_neo4j"]
@@ -65,22 +64,18 @@ REL_HEADER = [":START_ID", ":END_ID", ":TYPE", *(c + _type_suffix(c) for c in RE
 
 
 class Neo4jBundle:
-    """The bundle's CSV rows, written paper by paper: a paper's node and the relationships it
-    claims as its block arrives (``kg.build.PaperBlock``), the entity nodes, the
-    relationships that start at an entity (an ``outperforms`` between two systems, claimed
-    by a paper) and ``broader`` at the end. So a build writes the bundle without the whole
-    graph in memory; ``generate_neo4j`` feeds the same rows from a built graph, so both give
-    the same bytes.
-
-    Rows: papers in the order given (a build's: by id), entities by id within each label;
-    in each relationship file the rows from papers first, in paper order, then the others
-    sorted. ``open_file(name)`` returns the text handle a file is written to.
+    """The bundle's CSV rows, written paper by paper in the order of
+    ``kg.export.tables.RowStream``: so a build writes the bundle without the whole graph in
+    memory; ``generate_neo4j`` feeds the same rows from a built graph, so both give the same
+    bytes. Each label and relationship type has its own file; ``open_file(name)`` returns
+    the text handle a file is written to.
     """
 
     def __init__(self, open_file: Callable[[str], IO[str]]) -> None:
         self.open_file = open_file
         self.writers: dict[str, Any] = {}
-        self.late: list[dict[str, Any]] = []  # relationships from an entity, held to the end
+        self.rows = RowStream(self._node, self._relationship)
+        self.add = self.rows.add
 
     def _writer(self, name: str, header: list[str]):
         writer = self.writers.get(name)
@@ -100,27 +95,11 @@ class Neo4jBundle:
         self._writer(f"relationships_{rtype}.csv", REL_HEADER).writerow(
             [row["source"], row["target"], rtype, *(_cell(row[c]) for c in REL_PROPS)])
 
-    def add(self, block: PaperBlock) -> None:
-        """One paper's node and the relationships it claims."""
-        self._node(node_row(block.id, block.data))
-        for u, v, _, attrs in block.edges:
-            row = edge_row(u, v, attrs)
-            if u == block.id:
-                self._relationship(row)
-            else:
-                self.late.append(row)
-
     def finish(self, entities: Mapping[str, dict], broader: Iterable[tuple[str, str]]
                ) -> list[str]:
         """The entity nodes, the held relationships and the hierarchy; returns the names of
         the files written."""
-        for node in sorted(entities):
-            self._node(node_row(node, entities[node]))
-        for row in sorted(self.late, key=lambda r: (r["source"], r["target"], r["relation"],
-                                                    r["papers"])):
-            self._relationship(row)
-        for u, v in sorted(broader):
-            self._relationship(edge_row(u, v, {"relation": "broader", "evidence": []}))
+        self.rows.finish(entities, broader)
         return sorted(self.writers)
 
 

@@ -12,24 +12,42 @@ they agree on names and types:
   text supports it), and for ``outperforms`` ``metric``, ``factor``, ``percent``, ``value``,
   ``baseline_value``.
 
-Missing values are ``None``; lists are Python lists. Rows are sorted by id / (source, target,
-relation), so every export is deterministic.
+Missing values are ``None``; lists are Python lists.
+
+The exports are written paper by paper (``RowStream``, ``BlockWriter``), so a build never
+holds the whole graph for them. Their rows come in one deterministic order: each paper (a
+build's papers by id) with the edges it claims, then the entities by id, the edges that
+start at an entity, sorted, and ``broader``, sorted. ``node_rows`` and ``edge_rows`` give
+the rows of a built graph sorted by id / (source, target, relation), for notebooks.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import IO, Any
 
 import networkx as nx
 
-__all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "edge_row", "edge_rows", "field_kind", "node_row",
-           "node_rows", "to_number"]
+from kg.build import PaperBlock
+from kg.errors import ExportError
+from kg.fileio import atomic_open
+
+__all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "NODE_TABLE", "BlockWriter", "RowStream",
+           "copy_parts", "edge_row", "edge_rows", "feed_graph", "field_kind", "kind_of",
+           "node_row", "node_rows", "to_number"]
 
 NODE_COLUMNS = {
     "Paper": ["id", "kind", "label", "title", "abstract", "published", "year", "author_count",
               "upvotes", "organization", "arxiv_id", "sources"],
     "Entity": ["id", "kind", "label", "aliases", "concept", "paper_count"],
 }
+# One table of every node: the paper columns, then those only entities have.
+NODE_TABLE = [*NODE_COLUMNS["Paper"], *(c for c in NODE_COLUMNS["Entity"]
+                                        if c not in NODE_COLUMNS["Paper"])]
 EDGE_COLUMNS = ["source", "target", "relation", "evidence", "evidence_count", "rule", "papers",
                 "metric", "factor", "percent", "value", "baseline_value"]
 INT_FIELDS = {"year", "author_count", "upvotes", "paper_count", "evidence_count"}
@@ -103,3 +121,140 @@ def node_rows(G: nx.MultiDiGraph) -> list[dict[str, Any]]:
 def edge_rows(G: nx.MultiDiGraph) -> list[dict[str, Any]]:
     """One dict per edge, sorted by (source, target, relation, first paper)."""
     return [edge_row(u, v, G.edges[u, v, key]) for u, v, key in sorted(G.edges(keys=True))]
+
+
+# --- Rows paper by paper -------------------------------------------------------------------
+
+_KINDS = {label.lower(): label for label in ("Technique", "Model", "Hardware", "Metric",
+                                             "Dataset")}
+
+
+def kind_of(node: str) -> str:
+    """The label of a node from its id alone: entities are ``<type>/<slug>`` (``entity_id``,
+    and vocabularies are checked to follow it), papers ``paper-…`` or ``arxiv-…``. A
+    streamed export needs an edge's end labels before the entities are all known."""
+    prefix, slash, _ = node.partition("/")
+    if not slash:
+        return "Paper"
+    try:
+        return _KINDS[prefix]
+    except KeyError:
+        raise ExportError(f"node id {node!r} names no known entity type") from None
+
+
+class RowStream:
+    """Paper blocks in (``kg.build.PaperBlock``), node and edge rows out, without the whole
+    graph: each paper's row and the edges it claims as its block arrives, then at ``finish``
+    the entity rows (by id), the claimed edges that start at an entity (an ``outperforms``
+    between two systems; held until then, sorted) and the ``broader`` hierarchy (sorted).
+
+    Why this order: a build merges papers one at a time, and an entity's row (its aliases,
+    its paper count) is final only once every paper is merged. Every property-graph export
+    reads its rows from here, so they list the same rows in the same order, streamed or
+    from a built graph (``feed_graph``).
+    """
+
+    def __init__(self, node: Callable[[dict[str, Any]], None],
+                 edge: Callable[[dict[str, Any]], None]) -> None:
+        self.node = node
+        self.edge = edge
+        self.late: list[dict[str, Any]] = []
+
+    def add(self, block: PaperBlock) -> None:
+        """One paper's row and the rows of the edges it claims."""
+        self.node(node_row(block.id, block.data))
+        for u, v, _, attrs in block.edges:
+            row = edge_row(u, v, attrs)
+            if u == block.id:
+                self.edge(row)
+            else:
+                self.late.append(row)
+
+    def finish(self, entities: Mapping[str, dict], broader: Iterable[tuple[str, str]]) -> None:
+        """The entity rows, the held edges and the hierarchy."""
+        for node in sorted(entities):
+            self.node(node_row(node, entities[node]))
+        for row in sorted(self.late, key=lambda r: (r["source"], r["target"], r["relation"],
+                                                    r["papers"])):
+            self.edge(row)
+        self.late = []
+        for u, v in sorted(broader):
+            self.edge(edge_row(u, v, {"relation": "broader", "evidence": []}))
+
+
+class BlockWriter:
+    """Base of the exports written paper by paper: ``add`` blocks, then ``finish`` with what
+    the papers share, or ``abort`` to leave the previous output as it was.
+
+    Subclasses write rows in ``node`` and ``edge`` and put together at ``close`` what has to
+    wait for the end (a schema, the nodes before the edges). Files opened with ``output``
+    are written atomically and renamed into place by ``finish``; ``scratch`` files are
+    anonymous temporaries beside the target, gone when closed or when the process dies.
+    """
+
+    def __init__(self, target: str | Path) -> None:
+        self.target = Path(target)
+        self.stack = contextlib.ExitStack()
+        self.rows = RowStream(self.node, self.edge)
+
+    def node(self, row: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def edge(self, row: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Write what waits for the end (nothing by default)."""
+
+    def add(self, block: PaperBlock) -> None:
+        self.rows.add(block)
+
+    def finish(self, entities: Mapping[str, dict], broader: Iterable[tuple[str, str]]
+               ) -> None:
+        try:
+            self.rows.finish(entities, broader)
+            self.close()
+        except BaseException as err:
+            self.abort(err)
+            raise
+        self.stack.close()  # every output renamed into place
+
+    def abort(self, error: BaseException | None = None) -> None:
+        """Discard every file begun (their temporaries are removed)."""
+        error = error or RuntimeError("aborted")
+        with contextlib.suppress(BaseException):
+            self.stack.__exit__(type(error), error, error.__traceback__)
+
+    def output(self, path: str | Path, mode: str = "w") -> IO:
+        """A file written atomically, in place once ``finish`` succeeds."""
+        return self.stack.enter_context(atomic_open(path, mode))
+
+    def scratch(self) -> IO[str]:
+        """An anonymous temporary text file beside the target (not in /tmp: as large as the
+        output, it belongs on the output's disk)."""
+        folder = self.target.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        return self.stack.enter_context(
+            tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=folder))
+
+
+def feed_graph(G: nx.MultiDiGraph, writer: BlockWriter) -> None:
+    """Write a built graph through a streamed writer: the same rows, so the same bytes, as a
+    build that streams its papers into it."""
+    from kg.export.rdf import paper_blocks, shared_parts
+
+    try:
+        for block in paper_blocks(G):
+            writer.add(block)
+    except BaseException as err:
+        writer.abort(err)
+        raise
+    writer.finish(*shared_parts(G))
+
+
+def copy_parts(parts: Iterable[IO], into: IO) -> None:
+    """Append scratch files' contents, each from its start, to ``into``."""
+    for part in parts:
+        part.flush()
+        part.seek(0)
+        shutil.copyfileobj(part, into, 1 << 20)

@@ -24,10 +24,11 @@ from kg.export import (
     EXPORTERS,
     StreamedWriter,
     block_writer,
-    write_export,
+    get_exporter,
 )
 from kg.export.html import HtmlSample, write_html
-from kg.export.rdf import stream_triples
+from kg.export.rdf import builder_shared_triples, stream_triples
+from kg.export.trig import TrigWriter
 from kg.extract import DEFAULT_EXTRACTOR, extract_lines
 from kg.fileio import atomic_open, write_lines, write_text
 from kg.model import Paper, PaperFindings
@@ -239,13 +240,14 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
 
     The streamed formats (N-Triples, Turtle, JSON-LD, shards, the store) are written as the
     findings are read back, without the whole graph in memory, the HTML page from the
-    papers it holds (``html_page``) and the property-graph formats (``BLOCK_WRITERS``) paper
-    by paper; TriG from ``load_graph``.
+    papers it holds (``html_page``), TriG and the property-graph formats (``BLOCK_WRITERS``)
+    paper by paper: no format needs the whole graph.
 
     Like a build, an export holds ``out`` (``kg.outlock``): two exports, or an export and a
     build, writing into one folder at once would race each other's renames, so the second
     one raises ``OutputBusyError``; temporaries a killed export left there are removed first.
     """
+    get_exporter(fmt)  # an unknown name fails first
     path = _findings_of(directory)
     with output_lock(out), _fewer_collections():
         if fmt == "html":
@@ -262,8 +264,15 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
                 raise
             writer.finish(builder.entities, builder.broader)
             return Path(out) / EXPORTERS[fmt][1]
-        if fmt not in STREAMED_FORMATS:
-            return write_export(load_graph(directory), fmt, out)
+        if fmt == "trig":
+            trig = TrigWriter(Path(out) / "graph.trig")
+            try:
+                builder = _replay(path, trig.add)
+            except BaseException as err:
+                trig.abort(err)
+                raise
+            trig.finish(builder_shared_triples(builder))
+            return Path(out) / "graph.trig"
         files = _write_streamed(stream_triples(read_findings_jsonl(path)), [fmt], Path(out),
                                 _Clock())
     return files[fmt]
@@ -290,9 +299,9 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     One pass: each paper's findings go to findings.jsonl, are merged into the graph and
     written to the streamed formats (N-Triples, Turtle, JSON-LD, shards, the store) as they
     arrive, so those formats never need the whole graph in memory; the HTML page keeps only
-    the papers it shows (``kg.export.html.HtmlSample``) and the property-graph formats (Neo4j,
-    Cypher, GraphML, GEXF, the tables: ``kg.export.BLOCK_WRITERS``) are written paper by
-    paper. The graph is held only when TriG, which reads it whole, is asked for.
+    the papers it shows (``kg.export.html.HtmlSample``), and TriG and the property-graph
+    formats (Neo4j, Cypher, GraphML, GEXF, the tables: ``kg.export.BLOCK_WRITERS``) are
+    written paper by paper. No format holds the whole graph.
     """
     with output_lock(output) as swept, _fewer_collections():
         report = _build(paths, Path(output), formats=formats, extractor=extractor,
@@ -311,13 +320,14 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
     warnings: list[str] = []
     clock = _Clock()
     formats = list(formats)
-    needs_graph = any(name not in STREAMED_FORMATS and name not in BLOCK_FORMATS
-                      for name in formats)
-    builder = GraphBuilder(graph=nx.MultiDiGraph() if needs_graph else None)
-    # The page is made from the papers it holds, kept as they pass; the property-graph
-    # formats are written paper by paper.
+    for name in formats:
+        get_exporter(name)  # an unknown name fails before any work
+    builder = GraphBuilder()
+    # Every format streams: the page is made from the papers it holds, kept as they pass;
+    # TriG and the property-graph formats are written paper by paper.
     sample = HtmlSample() if "html" in formats else None
     writers: dict[str, StreamedWriter] = {}  # opened once the corpus is read
+    trig: TrigWriter | None = None
     consumers = [sample.add] if sample is not None else []
 
     def on_block(block: PaperBlock) -> None:
@@ -337,6 +347,9 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
                 if name in BLOCK_WRITERS:
                     writers[name] = block_writer(name, out)
                     consumers.append(writers[name].add)
+            if "trig" in formats:
+                trig = TrigWriter(out / "graph.trig")
+                consumers.append(trig.add)
             with atomic_open(out / "findings.jsonl") as handle:
                 def written(findings: Iterator[tuple[PaperFindings, str]],
                             ) -> Iterator[PaperFindings]:
@@ -367,9 +380,15 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
                     with clock(f"write {name} (its end)"):
                         writer.finish(builder.entities, builder.broader)
                     files[name] = out / EXPORTERS[name][1]
+                if trig is not None:
+                    with clock("write trig (its end)"):
+                        trig.finish(builder_shared_triples(builder))
+                    files["trig"] = out / "graph.trig"
         except BaseException as err:
             for writer in writers.values():
                 writer.abort(err)
+            if trig is not None:
+                trig.abort(err)
             raise
         finally:
             if cache is not None:
@@ -381,12 +400,6 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
             page, note = sample.graph(builder.entities, builder.broader)
             write_html(page, out / "graph.html", note=note)
         files["html"] = out / "graph.html"
-    if needs_graph:
-        assert builder.graph is not None
-        for name in formats:
-            if name not in files:
-                with clock(f"write {name}"):
-                    files[name] = write_export(builder.graph, name, out)
     report.files.extend(files[name] for name in formats)
     report.files.append(out / "findings.jsonl")
     summary = report.to_dict() | {"files": sorted(Path(f).name for f in report.files)}

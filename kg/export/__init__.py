@@ -26,7 +26,7 @@ EXPORTERS: dict[str, tuple[str, str]] = {
     "jsonld": ("kg.export.rdf:write_jsonld", "graph.jsonld"),
     "html": ("kg.export.html:write_html", "graph.html"),
     "store": ("kg.sparql:write_store", "store"),
-    "trig": ("kg.export.rdf:write_trig", "graph.trig"),
+    "trig": ("kg.export.trig:write_trig", "graph.trig"),
     "neo4j": ("kg.export.neo4j:write_neo4j", "neo4j"),
     "cypher": ("kg.export.cypher:write_cypher", "graph.cypher"),
     "cypher-ladybug": ("kg.export.cypher:write_cypher_ladybug", "graph.ladybug.cypher"),

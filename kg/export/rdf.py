@@ -37,15 +37,16 @@ import networkx as nx
 
 from kg.build import GraphBuilder, PaperBlock
 from kg.export.jsonld import JsonLdFormatter
-from kg.fileio import atomic_open, write_lines
+from kg.fileio import atomic_open
 from kg.model import PaperFindings
 from kg.namespaces import ID_NS, ONTOLOGY_NS, PREFIXES
 from kg.tally import Tally, count_tallies, tallies
 
 __all__ = [
+    "builder_shared_triples",
     "generate_ntriples",
-    "generate_trig",
     "generate_triples",
+    "graph_shared_triples",
     "nt_literal",
     "paper_block_triples",
     "paper_blocks",
@@ -56,7 +57,6 @@ __all__ = [
     "write_jsonld",
     "write_ntriples",
     "write_rdf",
-    "write_trig",
     "write_triples",
     "write_turtle",
 ]
@@ -362,12 +362,24 @@ def generate_triples(G: nx.MultiDiGraph) -> Iterator[Triple]:
     claimed: set[tuple[str, str]] = set()
     for block in paper_blocks(G):
         yield from paper_block_triples(block, claimed)
+    yield from graph_shared_triples(G)
+
+
+def graph_shared_triples(G: nx.MultiDiGraph) -> Iterator[Triple]:
+    """``shared_triples`` of a built graph: what a streamed build writes after its last
+    paper."""
     entities, broader = shared_parts(G)
     pages: dict[str, str] = {}
     for _, data in G.nodes(data=True):
         for source in data.get("sources") or ():
             pages.setdefault(source["path"], source.get("page", ""))
     yield from shared_triples(entities, pages, broader, tallies(G))
+
+
+def builder_shared_triples(builder: GraphBuilder) -> Iterator[Triple]:
+    """``shared_triples`` of a finished ``GraphBuilder`` (its tallies counted anew)."""
+    found = count_tallies(builder.related_concepts(), builder.broader)
+    yield from shared_triples(builder.entities, builder.pages, builder.broader, found)
 
 
 def generate_ntriples(G: nx.MultiDiGraph) -> Iterator[str]:
@@ -639,36 +651,6 @@ def to_rdflib(G: nx.MultiDiGraph):
         rdf_graph.bind(prefix, ns, override=True, replace=True)
     rdf_graph.parse(data="\n".join(generate_ntriples(G)) + "\n", format="nt")
     return rdf_graph
-
-
-def generate_trig(G: nx.MultiDiGraph) -> Iterator[str]:
-    """TriG lines: one named graph per source page (``kgid:source/...``), holding the papers
-    first listed on it, their metadata, their relations and the reified statements extracted
-    from them, and the page's own description; entities, their hierarchy and
-    entity-to-entity ``outperforms`` triples go in ``kgid:graph/vocabulary``. Inside a graph,
-    triples are sorted N-Triples lines."""
-    vocabulary = _iri(f"{ID_NS}graph/vocabulary")
-    pages = {paper_term(node): source_term(data["sources"][0]["path"])
-             for node, data in G.nodes(data=True)
-             if data["kind"] == "Paper" and data.get("sources")}
-    triples = list(generate_triples(G))
-    statement_prefix = f"<{ID_NS}statement/"
-    derived = {s: o for s, p, o in triples if p == DERIVED and s.startswith(statement_prefix)}
-    graphs: dict[str, set[str]] = {}
-    for s, p, o in triples:
-        owner = derived.get(s, s)  # a statement belongs to its paper's page
-        graph = pages.get(owner) or (s if s.startswith(f"<{ID_NS}source/") else vocabulary)
-        graphs.setdefault(graph, set()).add(f"{s} {p} {o} .")
-    for graph in sorted(graphs):
-        yield f"{graph} {{"
-        for line in sorted(graphs[graph]):
-            yield f"  {line}"
-        yield "}"
-
-
-def write_trig(G: nx.MultiDiGraph, path: str | Path) -> None:
-    """Write TriG atomically (see ``generate_trig``)."""
-    write_lines(path, generate_trig(G))
 
 
 def write_jsonld(G: nx.MultiDiGraph, path: str | Path) -> None:

@@ -331,8 +331,9 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
     consumers = [sample.add] if sample is not None else []
 
     def on_block(block: PaperBlock) -> None:
-        for consume in consumers:
-            consume(block)
+        with clock("write paper by paper (html, trig, property graphs)"):
+            for consume in consumers:
+                consume(block)
     # The merged papers wait on disk, not in memory, and come back in id order: every export
     # lists papers sorted, and entities are first seen (and named) in the same order whether
     # the papers come from one build or an update.

@@ -295,3 +295,16 @@ def test_pipeline_failed_build_leaves_property_graph_files_whole(page: Path, tmp
               use_cache=False)
     assert _output(target) == before
     assert sorted(p.name for p in tmp_path.rglob("*")) == listing
+
+
+def test_pipeline_times_the_formats_written_paper_by_paper(page: Path, tmp_path: Path) -> None:
+    """Writing the page's sample, TriG and the property-graph formats paper by paper is a
+    stage of its own, not hidden in producing the triples or in merging."""
+    report = build([page, DATA / "papers.csv"], tmp_path / "b",
+                   formats=["ntriples", "trig", "csv", "graphml"], use_cache=False)
+    stage = "write paper by paper (html, trig, property graphs)"
+    assert report.timings[stage] > 0
+    assert {"write csv (its end)", "write trig (its end)"} <= set(report.timings)
+    plain = build([page, DATA / "papers.csv"], tmp_path / "n", formats=["ntriples"],
+                  use_cache=False)
+    assert stage not in plain.timings

@@ -33,7 +33,7 @@ from kg.export.tables import (
 
 __all__ = ["CsvWriter", "ParquetWriter", "to_dataframes", "write_csv", "write_parquet"]
 
-ROW_GROUP = 50_000
+ROW_GROUP = 10_000
 
 
 def to_dataframes(G: nx.MultiDiGraph):

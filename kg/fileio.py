@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-__all__ = ["DropBehindFile", "atomic_open", "write_lines", "write_text"]
+__all__ = ["DropBehindFile", "atomic_open", "discard", "write_lines", "write_text"]
 
 
 @contextlib.contextmanager
@@ -83,6 +83,14 @@ class DropBehindFile(io.FileIO):
         if advise is not None:
             with contextlib.suppress(OSError):
                 advise(self.fileno(), offset, length, os.POSIX_FADV_DONTNEED)
+
+
+def discard(stack: contextlib.ExitStack, error: BaseException | None = None) -> None:
+    """Close ``stack``'s ``atomic_open`` files as if ``error`` had been raised inside them:
+    their temporaries are removed and the files they would have replaced stay as they were."""
+    error = error or RuntimeError("aborted")
+    with contextlib.suppress(BaseException):
+        stack.__exit__(type(error), error, error.__traceback__)
 
 
 def _umask() -> int:

@@ -27,7 +27,7 @@ from typing import IO, Any
 import networkx as nx
 
 from kg.export.tables import NODE_COLUMNS, RowStream, field_kind
-from kg.fileio import atomic_open, write_text
+from kg.fileio import atomic_open, discard, write_text
 
 __all__ = ["Neo4jBundle", "Neo4jBundleWriter", "generate_neo4j", "write_neo4j"]
 
@@ -158,20 +158,11 @@ class Neo4jBundleWriter:
 
     def abort(self, error: BaseException | None = None) -> None:
         """Discard the files begun (their temporaries are removed)."""
-        error = error or RuntimeError("aborted")
-        with contextlib.suppress(BaseException):
-            self.stack.__exit__(type(error), error, error.__traceback__)
+        discard(self.stack, error)
 
 
 def write_neo4j(G: nx.MultiDiGraph, directory: str | Path) -> None:
     """Write the bundle into ``directory`` (each file atomically)."""
-    from kg.export.rdf import paper_blocks, shared_parts
+    from kg.export.tables import feed_graph
 
-    writer = Neo4jBundleWriter(directory)
-    try:
-        for block in paper_blocks(G):
-            writer.add(block)
-    except BaseException as err:
-        writer.abort(err)
-        raise
-    writer.finish(*shared_parts(G))
+    feed_graph(G, Neo4jBundleWriter(directory))

@@ -34,10 +34,10 @@ import networkx as nx
 
 from kg.build import PaperBlock
 from kg.errors import ExportError
-from kg.fileio import atomic_open
+from kg.fileio import atomic_open, discard
 
 __all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "NODE_TABLE", "BlockWriter", "RowStream",
-           "copy_parts", "edge_row", "edge_rows", "feed_graph", "field_kind", "kind_of",
+           "copy_parts", "edge_row", "edge_rows", "feed", "feed_graph", "field_kind", "kind_of",
            "node_row", "node_rows", "to_number"]
 
 NODE_COLUMNS = {
@@ -221,9 +221,7 @@ class BlockWriter:
 
     def abort(self, error: BaseException | None = None) -> None:
         """Discard every file begun (their temporaries are removed)."""
-        error = error or RuntimeError("aborted")
-        with contextlib.suppress(BaseException):
-            self.stack.__exit__(type(error), error, error.__traceback__)
+        discard(self.stack, error)
 
     def output(self, path: str | Path, mode: str = "w") -> IO:
         """A file written atomically, in place once ``finish`` succeeds."""
@@ -238,18 +236,24 @@ class BlockWriter:
             tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=folder))
 
 
-def feed_graph(G: nx.MultiDiGraph, writer: BlockWriter) -> None:
-    """Write a built graph through a streamed writer: the same rows, so the same bytes, as a
-    build that streams its papers into it."""
-    from kg.export.rdf import paper_blocks, shared_parts
-
+def feed(writer: Any, blocks: Iterable[PaperBlock], *end: Any) -> None:
+    """Every block into a streamed writer (``add``), then ``finish(*end)``; on a failure,
+    ``abort``, so the previous output stays whole."""
     try:
-        for block in paper_blocks(G):
+        for block in blocks:
             writer.add(block)
     except BaseException as err:
         writer.abort(err)
         raise
-    writer.finish(*shared_parts(G))
+    writer.finish(*end)
+
+
+def feed_graph(G: nx.MultiDiGraph, writer: Any) -> None:
+    """Write a built graph through a streamed writer of the property-graph formats: the
+    same rows, so the same bytes, as a build that streams its papers into it."""
+    from kg.export.rdf import paper_blocks, shared_parts
+
+    feed(writer, paper_blocks(G), *shared_parts(G))
 
 
 def copy_parts(parts: Iterable[IO], into: IO) -> None:

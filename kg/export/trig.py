@@ -29,7 +29,8 @@ from kg.export.rdf import (
     paper_term,
     source_term,
 )
-from kg.fileio import atomic_open
+from kg.export.tables import feed
+from kg.fileio import atomic_open, discard
 from kg.namespaces import ID_NS
 
 __all__ = ["VOCABULARY", "TrigWriter", "write_trig"]
@@ -82,18 +83,9 @@ class TrigWriter:
 
     def abort(self, error: BaseException | None = None) -> None:
         """Discard the file begun (its temporary is removed)."""
-        error = error or RuntimeError("aborted")
-        with contextlib.suppress(BaseException):
-            self.stack.__exit__(type(error), error, error.__traceback__)
+        discard(self.stack, error)
 
 
 def write_trig(G: nx.MultiDiGraph, path: str | Path) -> None:
     """Write TriG of a built graph atomically, through the writer a build streams into."""
-    writer = TrigWriter(path)
-    try:
-        for block in paper_blocks(G):
-            writer.add(block)
-    except BaseException as err:
-        writer.abort(err)
-        raise
-    writer.finish(graph_shared_triples(G))
+    feed(TrigWriter(path), paper_blocks(G), graph_shared_triples(G))

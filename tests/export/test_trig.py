@@ -64,6 +64,7 @@ def test_trig_puts_each_paper_and_its_statements_in_its_first_page(quads) -> Non
     assert all(graph_of[p] == {p} for p in pages)  # a page describes itself in its graph
 
 
+@pytest.mark.filterwarnings("ignore:Dataset.default_context:DeprecationWarning")  # rdflib's own
 def test_trig_reads_with_rdflib(quads) -> None:
     import rdflib
 

@@ -1,5 +1,6 @@
 """Property-based tests: arbitrary text never crashes a reader or the extractor, and every
-export of the resulting graph parses back (rdflib, raptor's rapper, JSON, GraphML)."""
+export of the resulting graph parses back (rdflib, raptor's rapper, JSON, GraphML, GEXF,
+CSV, TriG)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import tempfile
 from pathlib import Path
 
 import networkx as nx
+import pandas as pd
+import pyoxigraph as ox
 import pytest
 import rdflib
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +21,7 @@ from hypothesis import strategies as st
 from kg.build import build_graph
 from kg.errors import ParseError
 from kg.export import write_export
+from kg.export.graphml import _XML_INVALID
 from kg.extract import get_extractor
 from kg.model import Paper, SourceRef
 from kg.readers.daily_papers import parse_daily_papers
@@ -81,6 +85,20 @@ def test_fuzz_every_export_parses_back(items: list[tuple[str, str]]) -> None:
             rdflib.Graph().parse(nt, format="nt"))
         H = nx.read_graphml(write_export(G, "graphml", out), force_multigraph=True)
         assert H.number_of_nodes() == G.number_of_nodes()
+        assert H.number_of_edges() == G.number_of_edges()
+        X = nx.read_gexf(write_export(G, "gexf", out))
+        assert X.number_of_nodes() == G.number_of_nodes()
+        tables = write_export(G, "csv", out)
+        nodes = pd.read_csv(tables / "nodes.csv", dtype=str, keep_default_na=False)
+        for node, data in G.nodes(data=True):
+            if data["kind"] == "Paper":  # text as written, but what XML 1.0 cannot hold
+                assert H.nodes[node]["title"] == _XML_INVALID.sub("", data["title"])
+                assert X.nodes[node]["label"] == _XML_INVALID.sub("", data["title"])
+                row = nodes[nodes["id"] == node].iloc[0]
+                assert row["title"] == data["title"]
+        store = ox.Store()
+        store.bulk_load(path=str(write_export(G, "trig", out)), format=ox.RdfFormat.TRIG)
+        assert len(store) == n
 
 
 @pytest.mark.skipif(shutil.which("rapper") is None, reason="raptor's rapper not installed")

@@ -18,7 +18,6 @@ neo4j-admin reads with its default ``--quote='"'``.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import IO, Any
 
 import networkx as nx
 
-from kg.export.tables import NODE_COLUMNS, RowStream, field_kind
+from kg.export.tables import NODE_COLUMNS, CsvRows, RowStream, field_kind
 from kg.fileio import atomic_open, discard, write_text
 
 __all__ = ["Neo4jBundle", "Neo4jBundleWriter", "generate_neo4j", "write_neo4j"]
@@ -80,7 +79,7 @@ class Neo4jBundle:
     def _writer(self, name: str, header: list[str]):
         writer = self.writers.get(name)
         if writer is None:
-            writer = self.writers[name] = csv.writer(self.open_file(name), lineterminator="\n")
+            writer = self.writers[name] = CsvRows(self.open_file(name))
             writer.writerow(header)
         return writer
 

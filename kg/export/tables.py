@@ -24,6 +24,8 @@ the rows of a built graph sorted by id / (source, target, relation), for noteboo
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -36,7 +38,7 @@ from kg.build import PaperBlock
 from kg.errors import ExportError
 from kg.fileio import atomic_open, discard
 
-__all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "NODE_TABLE", "BlockWriter", "RowStream",
+__all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "NODE_TABLE", "BlockWriter", "CsvRows", "RowStream",
            "copy_parts", "edge_row", "edge_rows", "feed", "feed_graph", "field_kind", "kind_of",
            "node_row", "node_rows", "to_number"]
 
@@ -234,6 +236,31 @@ class BlockWriter:
         folder.mkdir(parents=True, exist_ok=True)
         return self.stack.enter_context(
             tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=folder))
+
+
+class CsvRows:
+    """RFC 4180 rows ending in "\n", with a field that holds a "\r" quoted too.
+
+    Why: Python's ``csv`` quotes a field only for the delimiter, the quote and the line
+    terminator's own characters, so with "\n" rows a bare "\r" went out unquoted and ended
+    the row for every reader (pandas read ``x\ry`` as two rows; found by tests/test_fuzz.py).
+    """
+
+    def __init__(self, handle: IO[str]) -> None:
+        self.plain = csv.writer(handle, lineterminator="\n")
+        self.handle = handle
+        self.buffer = io.StringIO()
+        self.crlf = csv.writer(self.buffer, lineterminator="\r\n")  # quotes "\r" as well
+
+    def writerow(self, row: list[Any]) -> None:
+        if not any("\r" in cell for cell in row if type(cell) is str):
+            self.plain.writerow(row)
+            return
+        self.crlf.writerow(row)
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.handle.write(text[:-2] + "\n")
 
 
 def feed(writer: Any, blocks: Iterable[PaperBlock], *end: Any) -> None:

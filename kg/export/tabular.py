@@ -12,7 +12,6 @@ directory)`` write a built graph through them. Every table has every column
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import IO, Any
@@ -25,6 +24,7 @@ from kg.export.tables import (
     INT_FIELDS,
     NODE_TABLE,
     BlockWriter,
+    CsvRows,
     edge_rows,
     feed_graph,
     field_kind,
@@ -62,7 +62,7 @@ class CsvWriter(BlockWriter):
         super().__init__(Path(directory) / "nodes.csv")
         self.writers = {}
         for name, columns in (("nodes.csv", NODE_TABLE), ("edges.csv", EDGE_COLUMNS)):
-            writer = csv.writer(self.output(Path(directory) / name), lineterminator="\n")
+            writer = CsvRows(self.output(Path(directory) / name))
             writer.writerow(columns)
             self.writers[name] = writer
 

@@ -129,3 +129,20 @@ def test_tables_xml_formats_read_back_with_every_attribute(G, tmp_path: Path, fm
     got = sorted((u, v, d["relation"], d.get("factor")) for u, v, d in H.edges(data=True))
     want = sorted((r["source"], r["target"], r["relation"], r["factor"]) for r in edge_rows(G))
     assert got == want
+
+
+def test_tables_csv_rows_quote_a_bare_carriage_return() -> None:
+    """Python's csv quotes only the line terminator's characters; a "\\r" must be quoted too
+    or every reader ends the row there."""
+    import csv
+    import io
+
+    from kg.export.tables import CsvRows
+
+    out = io.StringIO()
+    rows = CsvRows(out)
+    for row in (["id", "title"], ["a", "\r"], ["b", "x\ry"], ["c", 2.5], ["d", None]):
+        rows.writerow(row)
+    assert out.getvalue() == 'id,title\na,"\r"\nb,"x\ry"\nc,2.5\nd,\n'
+    assert list(csv.reader(io.StringIO(out.getvalue(), newline=""))) == [
+        ["id", "title"], ["a", "\r"], ["b", "x\ry"], ["c", "2.5"], ["d", ""]]

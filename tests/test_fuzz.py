@@ -105,10 +105,10 @@ def test_fuzz_every_export_parses_back(items: list[tuple[str, str]]) -> None:
 @pytest.mark.skipif(shutil.which("rapper") is None, reason="raptor's rapper not installed")
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(hostile, hostile), min_size=1, max_size=2))
-def test_fuzz_rapper_reads_turtle_and_ntriples(items: list[tuple[str, str]]) -> None:
+def test_fuzz_rapper_reads_turtle_ntriples_and_trig(items: list[tuple[str, str]]) -> None:
     G = _graph(items)
     with tempfile.TemporaryDirectory() as tmp:
-        for fmt, syntax in (("turtle", "turtle"), ("ntriples", "ntriples")):
+        for fmt, syntax in (("turtle", "turtle"), ("ntriples", "ntriples"), ("trig", "trig")):
             path = write_export(G, fmt, Path(tmp))
             result = subprocess.run(["rapper", "-i", syntax, "-c", str(path)],
                                     capture_output=True, text=True, check=False)

@@ -101,8 +101,8 @@ class GraphBuilder:
     and most of a build's memory. The streamed exports (N-Triples, Turtle, the store) write
     each block at once and need only what papers share, which this keeps: entity nodes,
     ``broader`` edges, source pages, and each paper's related concepts for the tallies (a few
-    bytes per edge). ``graph``, when given, receives every block too, for the exports that
-    read the whole graph (``build_graph``).
+    bytes per edge). ``graph``, when given, receives every block too (``build_graph``: a
+    graph for notebooks and ``write_<fmt>(G, ...)``; a build itself never needs one).
     """
 
     def __init__(self, vocab: Vocabulary | None = None, *,

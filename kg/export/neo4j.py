@@ -17,7 +17,6 @@ neo4j-admin reads with its default ``--quote='"'``.
 
 from __future__ import annotations
 
-import contextlib
 import io
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -25,8 +24,8 @@ from typing import IO, Any
 
 import networkx as nx
 
-from kg.export.tables import NODE_COLUMNS, CsvRows, RowStream, field_kind
-from kg.fileio import atomic_open, discard, write_text
+from kg.export.tables import NODE_COLUMNS, BlockWriter, CsvRows, RowStream, field_kind
+from kg.fileio import write_text
 
 __all__ = ["Neo4jBundle", "Neo4jBundleWriter", "generate_neo4j", "write_neo4j"]
 
@@ -63,18 +62,16 @@ REL_HEADER = [":START_ID", ":END_ID", ":TYPE", *(c + _type_suffix(c) for c in RE
 
 
 class Neo4jBundle:
-    """The bundle's CSV rows, written paper by paper in the order of
-    ``kg.export.tables.RowStream``: so a build writes the bundle without the whole graph in
-    memory; ``generate_neo4j`` feeds the same rows from a built graph, so both give the same
-    bytes. Each label and relationship type has its own file; ``open_file(name)`` returns
-    the text handle a file is written to.
+    """The bundle's CSV rows, one file per label and per relationship type, each opened
+    (with its header) when its first row comes; ``open_file(name)`` returns the text handle
+    a file is written to. Fed by ``kg.export.tables.RowStream``, in its order, whether a
+    build streams its papers (``Neo4jBundleWriter``) or a graph is written whole
+    (``generate_neo4j``), so both give the same bytes.
     """
 
     def __init__(self, open_file: Callable[[str], IO[str]]) -> None:
         self.open_file = open_file
         self.writers: dict[str, Any] = {}
-        self.rows = RowStream(self._node, self._relationship)
-        self.add = self.rows.add
 
     def _writer(self, name: str, header: list[str]):
         writer = self.writers.get(name)
@@ -83,23 +80,16 @@ class Neo4jBundle:
             writer.writerow(header)
         return writer
 
-    def _node(self, row: dict[str, Any]) -> None:
+    def node(self, row: dict[str, Any]) -> None:
         label = row["kind"]
         columns = HEADERS[label][1:-1]
         self._writer(f"nodes_{label}.csv", HEADERS[label]).writerow(
             [row["id"], *(_cell(row[c.split(":")[0]]) for c in columns), label])
 
-    def _relationship(self, row: dict[str, Any]) -> None:
+    def relationship(self, row: dict[str, Any]) -> None:
         rtype = rel_type(row["relation"])
         self._writer(f"relationships_{rtype}.csv", REL_HEADER).writerow(
             [row["source"], row["target"], rtype, *(_cell(row[c]) for c in REL_PROPS)])
-
-    def finish(self, entities: Mapping[str, dict], broader: Iterable[tuple[str, str]]
-               ) -> list[str]:
-        """The entity nodes, the held relationships and the hierarchy; returns the names of
-        the files written."""
-        self.rows.finish(entities, broader)
-        return sorted(self.writers)
 
 
 def generate_neo4j(G: nx.MultiDiGraph) -> dict[str, str]:
@@ -108,9 +98,10 @@ def generate_neo4j(G: nx.MultiDiGraph) -> dict[str, str]:
 
     buffers: dict[str, io.StringIO] = {}
     bundle = Neo4jBundle(lambda name: buffers.setdefault(name, io.StringIO()))
+    rows = RowStream(bundle.node, bundle.relationship)
     for block in paper_blocks(G):
-        bundle.add(block)
-    bundle.finish(*shared_parts(G))
+        rows.add(block)
+    rows.finish(*shared_parts(G))
     return {name: buffers[name].getvalue() for name in sorted(buffers)}
 
 
@@ -134,30 +125,25 @@ def _readme(files: list[str]) -> str:
         "and on OUTPERFORMS metric (a Metric node id), factor, percent, value, baseline_value.\n")
 
 
-class Neo4jBundleWriter:
-    """A ``Neo4jBundle`` into a folder, each file written atomically: ``add`` blocks, then
-    ``finish``, or ``abort`` to leave the folder as it was."""
+class Neo4jBundleWriter(BlockWriter):
+    """A ``Neo4jBundle`` into a folder, each file written atomically, and its README with
+    the import command for the files written."""
 
     def __init__(self, directory: str | Path) -> None:
         self.out = Path(directory)
-        self.stack = contextlib.ExitStack()
-        self.bundle = Neo4jBundle(
-            lambda name: self.stack.enter_context(atomic_open(self.out / name)))
-        self.add = self.bundle.add
+        super().__init__(self.out / "README.md")
+        self.bundle = Neo4jBundle(lambda name: self.output(self.out / name))
+
+    def node(self, row: dict[str, Any]) -> None:
+        self.bundle.node(row)
+
+    def edge(self, row: dict[str, Any]) -> None:
+        self.bundle.relationship(row)
 
     def finish(self, entities: Mapping[str, dict], broader: Iterable[tuple[str, str]]
                ) -> None:
-        try:
-            files = self.bundle.finish(entities, broader)
-        except BaseException as err:
-            self.abort(err)
-            raise
-        self.stack.close()  # every file renamed into place
-        write_text(self.out / "README.md", _readme(files))
-
-    def abort(self, error: BaseException | None = None) -> None:
-        """Discard the files begun (their temporaries are removed)."""
-        discard(self.stack, error)
+        super().finish(entities, broader)
+        write_text(self.out / "README.md", _readme(sorted(self.bundle.writers)))
 
 
 def write_neo4j(G: nx.MultiDiGraph, directory: str | Path) -> None:

@@ -53,10 +53,15 @@ class FindingsCache:
                         "record TEXT NOT NULL)")
         self.db.commit()
 
-    def has(self, key: str) -> bool:
-        """Whether the cache holds ``key``."""
-        return self.db.execute("SELECT 1 FROM findings WHERE key = ?", (key,)).fetchone() \
-            is not None
+    def known(self, keys: list[str]) -> set[str]:
+        """Which of ``keys`` the cache holds, without reading their records."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(key for key, in self.db.execute(
+                f"SELECT key FROM findings WHERE key IN ({marks})", chunk))
+        return found
 
     def get_many(self, keys: list[str]) -> dict[str, tuple[PaperFindings, str]]:
         """The cached findings among ``keys``, each with the JSON line it is stored as."""

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import itertools
@@ -134,21 +135,65 @@ def iter_findings_lines(papers: Iterable[Paper], *, extractor: str = DEFAULT_EXT
     if cache is None:
         yield from extract_lines(papers, **run)
         return
-    # Each paper's cache key once, shared by both passes: one picks the papers to extract a
-    # little ahead, the other hands findings back in order.
-    ahead, in_order = itertools.tee((paper, paper_key(paper, extractor)) for paper in papers)
-    fresh = extract_lines((paper for paper, key in ahead if not cache.has(key)), **run)
-    while chunk := list(itertools.islice(in_order, batch)):
-        cached = cache.get_many([key for _, key in chunk])
+    ahead = _CacheLookahead(papers, cache, extractor, batch)
+    fresh = extract_lines(ahead.to_extract(), **run)
+    while chunk := ahead.next_chunk():
+        cached = cache.get_many([key for key, known in chunk if known])
         new: list[tuple[str, str]] = []
-        for _, key in chunk:
-            if key in cached:
+        for key, known in chunk:
+            if known:
                 yield cached[key]
             else:
                 record, line = next(fresh)
                 new.append((key, line))
                 yield record, line
         cache.put_many(new)
+
+
+class _CacheLookahead:
+    """Reads the papers once, in chunks, for two consumers: the extraction, which wants the
+    papers the cache lacks a little ahead (its window of chunks in flight), and the caller,
+    which hands every paper's findings back in order.
+
+    Why not ``itertools.tee``: it kept every paper that one side had passed and the other had
+    not. With a warm cache the extraction side never runs, so a rebuild or an update held the
+    whole corpus (at 100,000 papers, 700 MB peak against 484 MB cold). Here a chunk read by
+    either side keeps only its keys and whether the cache holds them; the papers wait only
+    while they are queued for extraction.
+    """
+
+    def __init__(self, papers: Iterable[Paper], cache: FindingsCache, extractor: str,
+                 batch: int) -> None:
+        self._papers = iter(papers)
+        self._cache = cache
+        self._extractor = extractor
+        self._batch = batch
+        self._chunks: collections.deque[list[tuple[str, bool]]] = collections.deque()
+        self._queued: collections.deque[Paper] = collections.deque()
+
+    def _read(self) -> bool:
+        """Read one more chunk: its keys for the caller, its unknown papers for extraction."""
+        papers = list(itertools.islice(self._papers, self._batch))
+        if not papers:
+            return False
+        keys = [paper_key(paper, self._extractor) for paper in papers]
+        known = self._cache.known(keys)
+        self._chunks.append([(key, key in known) for key in keys])
+        self._queued.extend(paper for paper, key in zip(papers, keys, strict=True)
+                            if key not in known)
+        return True
+
+    def to_extract(self) -> Iterator[Paper]:
+        """The papers the cache lacks, in input order, reading ahead only when asked."""
+        while self._queued or self._read():
+            while self._queued:
+                yield self._queued.popleft()
+
+    def next_chunk(self) -> list[tuple[str, bool]]:
+        """The next chunk's (key, cached) pairs in input order; empty at the end."""
+        if not self._chunks and not self._read():
+            return []
+        return self._chunks.popleft()
 
 
 def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None = None,

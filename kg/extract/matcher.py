@@ -9,6 +9,7 @@ so prose words ("tee", "pareto frontier") do not.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 from kg.normalize import TOKEN_RE, token_key
@@ -58,6 +59,7 @@ class VocabMatcher:
         root = self.root
         out: list[Match] = []
         end_tok = 0
+        count = len(keys)
         # Only tokens that can begin a name are tried (a few in a hundred): the scan is a
         # list comprehension, not a Python loop over every token.
         for i in [i for i, key in enumerate(keys) if key in root]:
@@ -66,8 +68,11 @@ class VocabMatcher:
             best: tuple[int, Concept, bool] | None = None
             node = root
             j = i
-            while j < len(keys) and keys[j] in node:
-                node = node[keys[j]]
+            while j < count:
+                child = node.get(keys[j])
+                if child is None:
+                    break
+                node = child
                 j += 1
                 if j - 1 > i and tokens[j - 1][0] - tokens[j - 2][1] > 2:
                     break  # names do not span wide gaps ("GPU (...) memory")
@@ -85,14 +90,19 @@ class VocabMatcher:
 
 
 _APOSTROPHES = ("'", "\u2019")
+_SPAN = re.Match.span
+_GROUP = re.Match.group
 
 
 def _tokens(text: str) -> tuple[list[tuple[int, int]], list[str]]:
     """The spans of ``text``'s tokens and their folded keys. A possessive "s" ("the token's")
     keys as "'s", so that it matches only names written with one ("Humanity's Last Exam"),
     not "tokens/s"."""
-    spans = [m.span() for m in TOKEN_RE.finditer(text)]
-    keys = list(map(token_key, TOKEN_RE.findall(text)))
+    # One scan of the text, and C-level maps over its matches: a second scan (``findall``)
+    # and a comprehension calling ``m.span()`` cost ~20% more.
+    found = list(TOKEN_RE.finditer(text))
+    spans = list(map(_SPAN, found))
+    keys = list(map(token_key, map(_GROUP, found)))
     if "'" in text or "\u2019" in text:
         for i in [i for i, key in enumerate(keys) if key == "s"]:
             if i and text[spans[i][0] - 1] in _APOSTROPHES:

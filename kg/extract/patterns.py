@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -27,8 +28,36 @@ _HEAD_TYPES = ("Metric", "Hardware", "Dataset", "Model")
 
 def _alternation(words: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
     """One compiled regex matching any of ``words`` as whole words (longest first)."""
-    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(r"(?<![a-z])(?:" + body + r")(?![a-z])")
+    return re.compile(r"(?<![a-z])" + trie_alternation(words) + r"(?![a-z])")
+
+
+def trie_alternation(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, longest first, written as a trie of characters:
+    "our(?: (?:approach|method))?" rather than "our approach|our method|our".
+
+    Why: Python's regex engine tries an alternation's branches one after the other at every
+    position, so a list of ~40 cue phrases cost ~40 tests a word; in a trie, the branches at
+    each point differ in their first character and at most one goes on. It matches what the
+    plain alternation sorted longest first matches: the phrases that match at one position
+    are prefixes of one another, and both forms try them longest first (a greedy optional
+    suffix before the shorter end).
+    """
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items())
+                    if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return "(?:" + emit(root) + ")"
 
 
 @dataclass(frozen=True)
@@ -82,14 +111,14 @@ class Patterns:
                             ("outperform_re", self.outperform_verbs),
                             ("comparison_re", self.comparison_preps)):
             object.__setattr__(self, name, _alternation(words))
-        families = "|".join(re.escape(f) for f in self.model_families)
+        families = trie_alternation(self.model_families)
         object.__setattr__(self, "model_name_re", _model_name_re(families))
         object.__setattr__(self, "model_family_re", re.compile(families))
         object.__setattr__(self, "novel_phrase_re", _novel_phrase_re(self.novel_heads))
         single = sorted((w for w in self.comparative_words if re.fullmatch(r"[a-z-]+", w)),
                         key=len, reverse=True)
         object.__setattr__(self, "comparative_re", re.compile(
-            r"(?<![a-z-])(?:" + "|".join(map(re.escape, single)) + r")(?![a-z-])"))
+            r"(?<![a-z-])" + trie_alternation(single) + r"(?![a-z-])"))
 
 
 def _model_name_re(families: str) -> re.Pattern[str]:

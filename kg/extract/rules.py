@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract.acronyms import Definition, find_definitions
@@ -507,9 +508,13 @@ _NUM = r"(?:about\s+|approximately\s+|around\s+|up\s+to\s+|only\s+|over\s+|nearl
 _CHANGE = (r"(?:improvements?|increases?|reductions?|decreases?|gains?|improv(?:es|ed|ing)|"
            r"reduc(?:es|ed|ing)|increas(?:es|ed|ing)|boost(?:s|ed|ing)?|lower(?:s|ed|ing)?|"
            r"cut(?:s|ting)?|decreas(?:es|ed|ing)|speeds?\s+up)")
-# Contexts where the metric name comes before a fixed anchor: the anchor is searched first
-# and the name read backwards, which is much faster than a regex starting with free words.
-_ANCHORS_AFTER = [re.compile(r"\s+of\s+" + _NUM), re.compile(r"\s*\(\s*\d")]
+# Contexts where the metric name comes before a fixed anchor, "\s+of\s+<number>" or
+# "\s*(\s*<digit>": the anchor is searched first and the name read backwards, which is much
+# faster than a regex starting with free words. Each anchor is searched from its fixed part
+# ("of", "("), which the regex engine finds with a literal scan (a pattern starting with
+# whitespace is tried at every space), and the whitespace before it is walked back.
+_OF_VALUE = re.compile(r"of\s+" + _NUM)
+_PAREN_VALUE = re.compile(r"\(\s*\d")
 _WORDS_BEFORE = re.compile(r"((?:[a-z][a-z-]*\s+){0,3}[a-z][a-z-]*)$")
 _DATASET_HEADS = ("benchmark", "dataset", "corpus", "trace", "suite")
 _NAMED_DATASET = re.compile(r"(?<![\w-])([A-Z][\w.+-]*[A-Za-z0-9+])$")
@@ -673,14 +678,30 @@ def _absorb_class_heads(matches: list[Match], text: str, vocab: Vocabulary) -> l
     return out
 
 
+def _anchor_starts(text: str) -> list[int]:
+    r"""Where each match of the two anchors starts, as ``finditer`` of
+    ``\s+of\s+<number>`` then of ``\s*\(\s*\d`` would give them. A rejected "of" inside a
+    word ("proof 5") cannot hide a real one: what it spans holds no "of"."""
+    starts = [_space_before(text, m.start()) for m in _OF_VALUE.finditer(text)
+              if m.start() and text[m.start() - 1].isspace()]
+    starts.extend(_space_before(text, m.start()) for m in _PAREN_VALUE.finditer(text))
+    return starts
+
+
+def _space_before(text: str, at: int) -> int:
+    """The start of the whitespace run that ends at ``at`` (``at`` itself if none)."""
+    while at and text[at - 1].isspace():
+        at -= 1
+    return at
+
+
 def _metric_contexts(text: str) -> list[tuple[str, int]]:
     """(words, offset) of every phrase in a measurement context."""
     out = []
-    for anchor in _ANCHORS_AFTER:
-        for m in anchor.finditer(text):
-            before = _WORDS_BEFORE.search(text, max(0, m.start() - 60), m.start())
-            if before:
-                out.append((before.group(1), before.start(1)))
+    for start in _anchor_starts(text):
+        before = _WORDS_BEFORE.search(text, max(0, start - 60), start)
+        if before:
+            out.append((before.group(1), before.start(1)))
     for pattern, cue in _METRIC_CONTEXTS:
         if cue is None or cue in text:
             out.extend((m.group(1), m.start(1)) for m in pattern.finditer(text))
@@ -899,7 +920,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
     # Variants of a proposed name are the paper's too: "LION-Mamba", "Qwen-SFT-MoI".
     proposed = {norm_key(c.label) for c in registry.values() if c.proposed}
     proposed |= {norm_key(a) for c in registry.values() if c.proposed for a in c.aliases}
-    for m in _HYPHENATED_NAME.finditer(text) if proposed else ():
+    for m in _hyphenated_names(text) if proposed else ():
         name = m.group(0)
         parts = [p for p in name.split("-") if p]
         if len(parts) > 1 and is_name(name) and registry.get(name) is None and any(
@@ -958,6 +979,27 @@ _LOWER_WORD = re.compile(r"[a-z]+")
 # NAME_RE restricted to names with a hyphen (the only ones that can be variants).
 _HYPHENATED_NAME = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[.+][A-Za-z0-9]+)*"
                               r"(?:-[A-Za-z0-9]+(?:[.+][A-Za-z0-9]+)*)+\+*(?![\w])")
+
+
+def _hyphenated_names(text: str) -> Iterator[re.Match[str]]:
+    """``_HYPHENATED_NAME.finditer(text)``, searched only in the space-separated words that
+    hold a hyphen.
+
+    Why: the pattern starts with a lookbehind, so the regex engine tries it at every
+    character of the abstract (a twentieth of the extractor's time). A match holds a hyphen
+    and no space, and a space on either side satisfies both of its boundary assertions, so
+    the matches within those words are exactly the matches in the whole text.
+    """
+    hyphen = text.find("-")
+    while hyphen != -1:
+        start = text.rfind(" ", 0, hyphen) + 1
+        end = text.find(" ", hyphen)
+        if end == -1:
+            end = len(text)
+        yield from _HYPHENATED_NAME.finditer(text, start, end)
+        hyphen = text.find("-", end)
+
+
 _WORD = re.compile(r"[A-Za-z]+")
 # Words and phrases that end as modifiers ("Random Forest-based", "LLM-driven"): not names.
 _MODIFIER_WORDS = (r"-(?:based|driven|aware|enabled|powered|inspired|guided|assisted|oriented|"

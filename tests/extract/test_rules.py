@@ -3,6 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from kg.extract import get_extractor
 from kg.extract.acronyms import find_definitions
@@ -346,3 +348,31 @@ def test_rules_a_survey_measures_only_what_it_gives_values_of() -> None:
     study = Paper(id="q", title="An inference engine", abstract=(
         "Engines trade latency against throughput and cost."))
     assert {"latency", "throughput", "cost"} <= _relations(study)["measures"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aZ1-.+_ \né", max_size=40))
+@example("AB-CD-EF_x A-B")
+@example("x.A-B é-C D-")
+def test_rules_hyphenated_names_searched_by_word_match_the_whole_text(text: str) -> None:
+    """The variant scan looks only at space-separated words that hold a hyphen; it must find
+    exactly what the pattern finds in the whole text."""
+    from kg.extract.rules import _HYPHENATED_NAME, _hyphenated_names
+
+    assert [(m.span(), m.group()) for m in _hyphenated_names(text)] == \
+        [(m.span(), m.group()) for m in _HYPHENATED_NAME.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["of", "proof", " ", "\n", "(", "1", "$", "about", "up to",
+                                  "x"]), max_size=20).map("".join))
+@example("proof 5 of 5 (1 ( 2  of about 3")
+def test_rules_metric_anchors_start_where_their_regexes_do(text: str) -> None:
+    """The measurement anchors, searched from "of" and "(", start where the plain patterns'
+    matches do."""
+    import re
+
+    from kg.extract.rules import _NUM, _anchor_starts
+
+    plain = [re.compile(r"\s+of\s+" + _NUM), re.compile(r"\s*\(\s*\d")]
+    assert _anchor_starts(text) == [m.start() for p in plain for m in p.finditer(text)]

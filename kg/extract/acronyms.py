@@ -9,7 +9,10 @@ one node) and override a vocabulary acronym with another meaning in that paper.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from kg.extract.text import space_before
 
 __all__ = ["Definition", "find_definitions"]
 
@@ -61,10 +64,33 @@ def _best_long_form(short: str, words: list[str]) -> int | None:
 _INVERSE = re.compile(r"(?<![\w-])([A-Z][A-Za-z0-9-]{1,11})\s+\(([A-Za-z][A-Za-z -]{4,80})\)")
 
 
+_SHORT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def _inverse_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_INVERSE.finditer(text)``, tried only before each "(".
+
+    Why: the pattern starts with a lookbehind, so the regex engine would try it at every
+    character. A match is a short form running up to the whitespace before a "(", so for each
+    "(" one start is possible: where the run of short-form characters before that whitespace
+    begins (a start further right follows a short-form character, which the lookbehind
+    refuses). Matches cannot overlap: a long form holds no "(", a short form no ")".
+    """
+    paren = text.find("(")
+    while paren != -1:
+        end = space_before(text, paren)
+        start = end
+        while start and end - start < 12 and text[start - 1] in _SHORT_CHARS:
+            start -= 1
+        if end < paren and end - start >= 2 and (m := _INVERSE.match(text, start)) is not None:
+            yield m
+        paren = text.find("(", paren + 1)
+
+
 def _find_inverse(text: str) -> list[Definition]:
     """ "SHORT (Long Form)": "introducing DGF (Dynamic Gating Fusion) to ..."."""
     out = []
-    for m in _INVERSE.finditer(text):
+    for m in _inverse_matches(text):
         short, long = m.group(1), m.group(2).strip()
         if not _is_short_form(short) or len(long.split()) < 2:
             continue

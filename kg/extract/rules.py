@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from kg.extract.acronyms import Definition, find_definitions
 from kg.extract.matcher import Match, VocabMatcher
 from kg.extract.patterns import Patterns
-from kg.extract.text import Sentence
+from kg.extract.text import Sentence, space_before
 from kg.ids import entity_id
 from kg.normalize import norm_key
 from kg.vocab import Concept, Vocabulary, is_acronym
@@ -682,17 +682,10 @@ def _anchor_starts(text: str) -> list[int]:
     r"""Where each match of the two anchors starts, as ``finditer`` of
     ``\s+of\s+<number>`` then of ``\s*\(\s*\d`` would give them. A rejected "of" inside a
     word ("proof 5") cannot hide a real one: what it spans holds no "of"."""
-    starts = [_space_before(text, m.start()) for m in _OF_VALUE.finditer(text)
+    starts = [space_before(text, m.start()) for m in _OF_VALUE.finditer(text)
               if m.start() and text[m.start() - 1].isspace()]
-    starts.extend(_space_before(text, m.start()) for m in _PAREN_VALUE.finditer(text))
+    starts.extend(space_before(text, m.start()) for m in _PAREN_VALUE.finditer(text))
     return starts
-
-
-def _space_before(text: str, at: int) -> int:
-    """The start of the whitespace run that ends at ``at`` (``at`` itself if none)."""
-    while at and text[at - 1].isspace():
-        at -= 1
-    return at
 
 
 def _metric_contexts(text: str) -> list[tuple[str, int]]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kg.model import Paper
 
-__all__ = ["Sentence", "paper_text", "split_sentences"]
+__all__ = ["Sentence", "paper_text", "space_before", "split_sentences"]
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREV = re.compile(r"(?:\be\.g|\bi\.e|\bet al|\bvs|\bFig|\bEq|\bapprox|\bcf|\bresp|\bNo|"
@@ -58,3 +58,11 @@ def split_sentences(text: str) -> list[Sentence]:
         chunk = text[start:].rstrip()
         sentences.append(Sentence(start, start + len(chunk), chunk))
     return sentences
+
+
+def space_before(text: str, at: int) -> int:
+    """The start of the whitespace run that ends at ``at`` (``at`` itself if none): where a
+    pattern beginning with ``\\s*`` or ``\\s+`` before a fixed character would start."""
+    while at and text[at - 1].isspace():
+        at -= 1
+    return at

@@ -80,6 +80,14 @@ class _XmlWriter(BlockWriter):
         """What goes between the nodes and the edges, and after the edges."""
         raise NotImplementedError
 
+    def write_edge(self, row: dict[str, Any], indent: str, body: str) -> None:
+        """One ``<edge>`` element (the same in both formats but for its indent and body)
+        into the edges' scratch file, with the next edge id."""
+        self.edges.write(f"{indent}<edge source={quoteattr(row['source'])} "
+                         f"target={quoteattr(row['target'])} id=\"e{self.count}\">\n"
+                         f"{body}{indent}</edge>\n")
+        self.count += 1
+
     def close(self) -> None:
         between, end = self.footer()
         self.out.write(between)
@@ -112,10 +120,7 @@ class GraphMLWriter(_XmlWriter):
         base = len(NODE_ATTRS)
         data = "".join(f'      <data key="d{base + i}">{escape(text, _CR)}</data>\n'
                        for i, text in _present(row, EDGE_ATTRS))
-        self.edges.write(f"    <edge source={quoteattr(row['source'])} "
-                         f"target={quoteattr(row['target'])} id=\"e{self.count}\">\n"
-                         f"{data}    </edge>\n")
-        self.count += 1
+        self.write_edge(row, "    ", data)
 
     def footer(self) -> tuple[str, str]:
         return "", "  </graph>\n</graphml>\n"
@@ -161,10 +166,7 @@ class GexfWriter(_XmlWriter):
 
     def edge(self, row: dict[str, Any]) -> None:
         values = self._values(list(_present(row, EDGE_ATTRS)), len(self.NODE))
-        self.edges.write(f"      <edge source={quoteattr(row['source'])} "
-                         f"target={quoteattr(row['target'])} id=\"e{self.count}\">\n"
-                         f"{values}      </edge>\n")
-        self.count += 1
+        self.write_edge(row, "      ", values)
 
     def footer(self) -> tuple[str, str]:
         return "    </nodes>\n    <edges>\n", "    </edges>\n  </graph>\n</gexf>\n"

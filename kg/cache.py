@@ -1,7 +1,7 @@
 """The extraction cache: findings keyed by the paper's content and the extractor's version.
 
 A build keeps ``cache.sqlite`` in its output folder. A paper whose title, abstract and metadata
-hash (together with the extractor name, kg's version and the hash of the vocabularies and cue
+hash (together with the extractor name and a hash of the extractor's code, vocabularies and cue
 patterns) is in the cache is not extracted again, so ``kg build --update`` only extracts new
 or changed papers. SQLite commits are atomic, so a build killed halfway leaves a cache that is
 whole (it holds what was committed) and is used by the next build.
@@ -23,13 +23,28 @@ from kg.model import Paper, PaperFindings
 __all__ = ["FindingsCache", "extractor_fingerprint", "paper_key"]
 
 
+# The modules whose code decides what a paper's findings are, besides ``kg/extract/``: editing
+# any of them (or the vocabularies and patterns) must not leave stale findings in a cache.
+_EXTRACTION_MODULES = ("model.py", "normalize.py", "vocab.py", "ids.py")
+
+
+def _extraction_sources() -> list:
+    """The files the findings depend on, in a fixed order: the extractor's code, the
+    vocabularies and the cue patterns."""
+    package = resources.files("kg")
+    schemas = package / "schemas"
+    code = [p for p in (package / "extract").iterdir() if p.name.endswith(".py")]
+    code += [package / name for name in _EXTRACTION_MODULES]
+    data = [*(schemas / "vocab").iterdir(), schemas / "patterns.json"]
+    return sorted(code, key=lambda p: p.name) + sorted(data, key=lambda p: p.name)
+
+
 @functools.lru_cache(maxsize=4)
 def extractor_fingerprint(extractor: str) -> str:
-    """Changes whenever the extractor's code version, vocabularies or patterns change."""
+    """Changes whenever the extractor's code, vocabularies or patterns change (kg's version
+    too), so a cache never serves findings an edited rule would no longer produce."""
     digest = hashlib.sha256(f"{extractor}|{__version__}".encode())
-    schemas = resources.files("kg") / "schemas"
-    for path in sorted([*(schemas / "vocab").iterdir(), schemas / "patterns.json"],
-                       key=lambda p: p.name):
+    for path in _extraction_sources():
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

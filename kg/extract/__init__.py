@@ -8,6 +8,7 @@ Extractors are registered by versioned name (``EXTRACTORS``); ``DEFAULT_EXTRACTO
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
 import gc
 import itertools
@@ -128,7 +129,7 @@ class RulesExtractor:
                 "outperforms", winner, loser,
                 Evidence(sentence.text, sentence.start, sentence.end, "outperforms.v1"),
                 metric=metric, values=comparison.values))
-        relations = list({(r.type, r.source, r.target): r for r in relations}.values())
+        relations = _merge_duplicates(relations)
         used = {r.target for r in relations} | {r.source for r in relations} | {
             r.metric for r in relations if r.metric}
         return PaperFindings(
@@ -137,6 +138,23 @@ class RulesExtractor:
                                   key=lambda e: e.id)),
             relations=tuple(relations),
         )
+
+
+def _merge_duplicates(relations: list[Relation]) -> list[Relation]:
+    """One relation per (type, source, target). A pair compared twice ("4% more accurate
+    than A, or 1.5x faster than A") keeps its first sentence and metric and takes the numbers
+    of both; other duplicates keep their last evidence."""
+    merged: dict[tuple[str, str, str], Relation] = {}
+    for r in relations:
+        key = (r.type, r.source, r.target)
+        first = merged.get(key)
+        if first is not None and r.type == "outperforms":
+            values = dict(r.values or ())
+            values.update(dict(first.values or ()))
+            r = dataclasses.replace(first, metric=first.metric or r.metric,
+                                    values=tuple(sorted(values.items())))
+        merged[key] = r
+    return list(merged.values())
 
 
 def _also_built_on(candidate: Candidate, sentences: list, compared: set[int],

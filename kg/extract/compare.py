@@ -2,8 +2,9 @@
 
 For each sentence with a comparison cue, the winner is the paper's proposed system (named in
 the sentence, or the paper itself when the sentence speaks as "we"/"our"/"it"), the loser is
-the first named system after the cue, the metric is the nearest Metric mention, and the
-numbers are the factors ("4.86x", "10.7 times"), percentages and "A vs. B" pairs stated.
+the first named system after the cue (or each of a list), the numbers are those of the
+claim's own clause ("2.02x over A and 2.88x over B"; "..., respectively" pairs them in order)
+and the metric is one named in that clause, else the nearest Metric mention.
 A comparison between two systems that are not the paper's own is not recorded.
 """
 
@@ -13,15 +14,18 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.patterns import Patterns
+from kg.extract.quantities import (
+    Quantity,
+    find_quantities,
+    has_factor,
+    last_parenthesized_value,
+    parenthesized_value,
+)
 from kg.extract.rules import MODIFIER_AFTER, MODIFIER_SUFFIX, NAME_RE, Candidate, is_name
 from kg.extract.text import Sentence
 
-__all__ = ["Comparison", "find_comparisons", "parse_values"]
+__all__ = ["Comparison", "find_comparisons"]
 
-_FACTOR_RE = re.compile(r"(\d+(?:\.\d+)?(?:\s*[-–~]\s*\d+(?:\.\d+)?)?)\s*(?:x|×|times)(?![\w])",
-                        re.I)
-_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
-_VS_RE = re.compile(r"(\d+(?:\.\d+)?\s*%?)\s*(?:vs\.?|versus)\s*(\d+(?:\.\d+)?\s*%?)", re.I)
 _CLAUSE_END = re.compile(r"[;:]|,\s+(?:while|but|which|whereas|with|[a-z]+ing)\b|\.\s")
 _SPECIFIC_BASELINE = re.compile(
     r".*?\b((?:standard|vanilla|original|naive|default|dense|full|unoptimized|native)\s+"
@@ -47,7 +51,7 @@ _NEXT_WORD = re.compile(r"\s+([a-z-]+)")
 # A parenthesis lists examples when it says "e.g." or holds a list; "(SOTA)" only defines.
 _EXAMPLES = re.compile(r"\b(?:such as|like|including|e\.g\.,?)\s+|"
                        r"\((?:e\.g\.,?\s*|(?=[A-Z][^()]*?(?:,|\band\b|\bor\b)[^()]*\)))")
-_NUMBER_AFTER = re.compile(r"\s*(?:\d|an?\s+order|half|twice|double|one|two|three|four|five|ten)")
+_NUMBER_AFTER = re.compile(r"\s*(?:\d|(?:an?\s+order|half|twice|double|one|two|three|four|five|ten)\b)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,22 +65,10 @@ class Comparison:
     values: tuple[tuple[str, str], ...]
 
 
-def parse_values(text: str) -> tuple[tuple[str, str], ...]:
-    """The numbers a comparison states, as written: factor, percent, value vs baseline value."""
-    values: dict[str, str] = {}
-    if m := _VS_RE.search(text):
-        values["value"], values["baseline_value"] = m.group(1).strip(), m.group(2).strip()
-    if m := _FACTOR_RE.search(text):
-        values["factor"] = m.group(1)
-    if (m := _PERCENT_RE.search(text)) and "value" not in values:
-        values["percent"] = m.group(1)
-    return tuple(sorted(values.items()))
-
-
 def _cues(lower: str, patterns: Patterns) -> list[tuple[int, int, str]]:
     out = [(m.start(), m.end(), "verb") for m in patterns.outperform_re.finditer(lower)]
     has_comparative = patterns.comparative_re.search(lower) is not None
-    if has_comparative or _FACTOR_RE.search(lower):
+    if has_comparative or has_factor(lower):
         for m in patterns.comparison_re.finditer(lower):
             if m.group(0) in ("over", "than") and _NUMBER_AFTER.match(lower, m.end()):
                 continue  # "over 11x", "more than 10,000": a quantity, not a baseline
@@ -169,9 +161,16 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
     for s, c in found[1:]:
         between = sentence.text[listed[-1][0] - sentence.start: s - sentence.start]
         if re.search(r"^[^,]*(,|\band\b|\bor\b)", between) and len(between) < 60 and \
-                c is not listed[-1][1]:
+                c is not listed[-1][1] and not _another_cue(between, patterns):
             listed.append((s, c))
     return listed
+
+
+def _another_cue(text: str, patterns: Patterns) -> bool:
+    """Whether ``text`` (between two names) starts a comparison of its own: in "1.5x faster
+    than A, 2.6x faster than B" the names are not one list."""
+    lower = text.lower()
+    return bool(patterns.comparison_re.search(lower) or patterns.outperform_re.search(lower))
 
 
 # "by reducing", "by achieving": a means clause; the beaten system came before it.
@@ -251,38 +250,175 @@ def _vague(text: str, pos: int, candidate: Candidate, patterns: Patterns) -> boo
         candidate.label) is False
 
 
+@dataclass(slots=True)
+class _Claim:
+    """One cue of a sentence with the losers it names (sentence offsets)."""
+
+    cue_start: int
+    cue_end: int
+    winner: Candidate | None
+    losers: list[tuple[int, int, Candidate]]  # (start, end, loser)
+
+
 def find_comparisons(sentences: list[Sentence], candidates: list[Candidate],
                      patterns: Patterns) -> list[Comparison]:
     """Every comparison the paper claims for its own system, in text order."""
     proposed = [c for c in candidates if c.proposed and c.type != "Dataset"]
+    metrics = [c for c in candidates if c.type == "Metric"]
     out: list[Comparison] = []
     for sentence in sentences[1:]:
-        lower = sentence.text.lower()
-        for cue_start, cue_end, _kind in _cues(lower, patterns):
-            before = _mentions_in(candidates, sentence.start, sentence.start + cue_start)
-            own = [c for _, c in before if c.proposed and c.type != "Dataset"]
-            others = [c for _, c in before if not c.proposed and c.type in ("Technique", "Model")]
-            speaks_as_self = re.search(
-                r"\b(?:we|our|it|the proposed|proposed)\b|^this (?:approach|method|"
-                r"system|framework|design|technique|work|model)\b", lower[:cue_start])
-            if own:
-                winner: Candidate | None = own[-1]
-            elif speaks_as_self or not others:
-                winner = proposed[0] if proposed else None
-            else:
-                continue  # a comparison between other systems
-            if not own and others and not speaks_as_self:
-                continue
-            for _, loser in _losers(sentence, cue_end, candidates, patterns):
-                if loser is winner:
-                    continue
-                metrics = _mentions_in([c for c in candidates if c.type == "Metric"],
-                                       sentence.start, sentence.end)
-                metric = min(metrics, key=lambda m: abs(m[0] - sentence.start - cue_start),
-                             default=(0, None))[1]
-                if metric is None and _FACTOR_RE.search(sentence.text):
-                    metric = next((c for c in candidates if c.concept is not None
-                                   and c.concept.id == "metric/speedup"), None)
-                out.append(Comparison(winner, loser, metric, sentence,
-                                      parse_values(sentence.text)))
+        claims = _sentence_claims(sentence, candidates, proposed, patterns)
+        for i, claim in enumerate(claims):
+            windows = _windows(sentence.text, claims, i)
+            respectively = _respectively(sentence.text, claim, windows)
+            for k, (_start, _end, loser) in enumerate(claim.losers):
+                values = respectively[k] if respectively else _claim_values(
+                    sentence.text, claim, k, windows)
+                metric = _claim_metric(sentence, claim, windows, metrics, values)
+                out.append(Comparison(claim.winner, loser, metric, sentence, values))
     return out
+
+
+def _sentence_claims(sentence: Sentence, candidates: list[Candidate],
+                     proposed: list[Candidate], patterns: Patterns) -> list[_Claim]:
+    """The cues of one sentence, each with its winner and losers; cues whose comparison is
+    not the paper's own are left out, cues with no named loser kept (they bound windows)."""
+    lower = sentence.text.lower()
+    claims: list[_Claim] = []
+    for cue_start, cue_end, _kind in _cues(lower, patterns):
+        before = _mentions_in(candidates, sentence.start, sentence.start + cue_start)
+        own = [c for _, c in before if c.proposed and c.type != "Dataset"]
+        others = [c for _, c in before if not c.proposed and c.type in ("Technique", "Model")]
+        speaks_as_self = re.search(
+            r"\b(?:we|our|it|the proposed|proposed)\b|^this (?:approach|method|"
+            r"system|framework|design|technique|work|model)\b", lower[:cue_start])
+        if own:
+            winner: Candidate | None = own[-1]
+        elif speaks_as_self or not others:
+            winner = proposed[0] if proposed else None
+        else:
+            continue  # a comparison between other systems
+        if not own and others and not speaks_as_self:
+            continue
+        losers = []
+        for pos, loser in _losers(sentence, cue_end, candidates, patterns):
+            if loser is winner:
+                continue
+            end = next((e for s, e in loser.spans if s == pos), pos)
+            losers.append((pos - sentence.start, end - sentence.start, loser))
+        claims.append(_Claim(cue_start, cue_end, winner, losers))
+    return claims
+
+
+# After a loser: "by 2.4x", "with 33% higher throughput", "(1.4x)": its numbers follow it.
+_NUMBERS_FOLLOW = re.compile(r"[\s)\],]*(?:by|with|\()\b|\s*\(", re.I)
+
+
+def _windows(text: str, claims: list[_Claim], i: int) -> tuple[int, int, int, int]:
+    """(before_start, before_end, after_start, after_end) of claim ``i``: the text since the
+    previous cue's losers up to this cue, and from this cue's last loser up to the next cue."""
+    claim = claims[i]
+    before_start = 0
+    if i:
+        prev = claims[i - 1]
+        before_start = max([prev.cue_end, *(e for _, e, _ in prev.losers)])
+    after_start = max([claim.cue_end, *(e for _, e, _ in claim.losers)])
+    after_end = claims[i + 1].cue_start if i + 1 < len(claims) else len(text)
+    if i + 1 < len(claims) and claims[i + 1].losers:
+        # "2x faster than A and 3x faster than B": the numbers before B's cue are B's.
+        nums = find_quantities(text, after_start, after_end)
+        if nums and not _NUMBERS_FOLLOW.match(text, after_start):
+            after_end = nums[0].start
+    return before_start, claim.cue_start, after_start, max(after_start, after_end)
+
+
+def _respectively(text: str, claim: _Claim, windows: tuple[int, int, int, int]
+                  ) -> list[tuple[tuple[str, str], ...]] | None:
+    """Numbers listed in the order of the losers: "compared to A, B and C, X achieves 3x,
+    2.4x and 1.6x ..., respectively", "outperforms A and B by 13% and 22%". The i-th number
+    of a kind goes to the i-th item of the list (an item may be a baseline the rules did not
+    name, so the count is of the list's items, not of its named losers)."""
+    if len(claim.losers) < 2:
+        return None
+    after = find_quantities(text, windows[2], windows[3])
+    if "respectively" in text[windows[2]:]:
+        found = find_quantities(text, windows[0], windows[1]) + find_quantities(
+            text, windows[2], len(text))
+    elif _NUMBERS_FOLLOW.match(text, windows[2]) and after and _JOINED.fullmatch(
+            text, after[0].end, after[-1].start) is None:
+        found = after
+    else:
+        return None
+    first = claim.losers[0][0]
+    items = [len(_LIST_SEPARATOR.findall(text, first, start)) for start, _, _ in claim.losers]
+    for kind in ("factor", "percent", "pair"):
+        of_kind = [q for q in found if q.kind == kind]
+        if len(of_kind) >= 2 and len(of_kind) > items[-1] and (
+                len(of_kind) == len(claim.losers) or "respectively" in text[windows[2]:]):
+            return [_as_values([of_kind[i]]) for i in items]
+    return None
+
+
+# Between the items of a list: ", ", ", and ", " and ", " or ".
+_LIST_SEPARATOR = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+# Text between numbers that holds no other clause (so they are one list of numbers): used
+# negated, a match means the numbers are not one list.
+_JOINED = re.compile(r"(?s).*(?:;|\.\s|\bwhile\b|\bwhereas\b).*")
+
+
+def _claim_values(text: str, claim: _Claim, k: int, windows: tuple[int, int, int, int]
+                  ) -> tuple[tuple[str, str], ...]:
+    """The numbers of the ``k``-th loser of ``claim``: after the losers when they follow
+    them ("outperforms A by 2.4x"), else before the cue ("2.4x faster than A"), else the rest
+    of the clause ("compared to A, X is 2x faster")."""
+    before_start, before_end, after_start, after_end = windows
+    start, end, _ = claim.losers[k]
+    next_start = claim.losers[k + 1][0] if k + 1 < len(claim.losers) else after_start
+    own_value = parenthesized_value(text, end, next_start + 1 if k + 1 < len(
+        claim.losers) else after_end)
+    if own_value is not None:
+        # "efficiency (0.263) compared to Greedy (0.185), First-Price (0.138)": value pairs.
+        value = last_parenthesized_value(text, before_start, before_end)
+        if value is not None:
+            return (("baseline_value", own_value), ("value", value))
+    after = find_quantities(text, after_start, after_end)
+    if after and _NUMBERS_FOLLOW.match(text, after_start):
+        return _as_values(after)
+    before = find_quantities(text, before_start, before_end)
+    if before:
+        return _as_values(before)
+    return _as_values(after)
+
+
+def _as_values(found: list[Quantity]) -> tuple[tuple[str, str], ...]:
+    """The first factor, percentage and pair of ``found`` as a claim's values."""
+    values: dict[str, str] = {}
+    for q in found:
+        if q.kind == "pair" and "value" not in values:
+            values["value"], values["baseline_value"] = q.text.split("|")
+        elif q.kind == "factor":
+            values.setdefault("factor", q.text)
+        elif q.kind == "percent" and "value" not in values:
+            values.setdefault("percent", q.text)
+    return tuple(sorted(values.items()))
+
+
+def _claim_metric(sentence: Sentence, claim: _Claim, windows: tuple[int, int, int, int],
+                  metrics: list[Candidate], values: tuple[tuple[str, str], ...]
+                  ) -> Candidate | None:
+    """The metric of a claim: a metric named in its own windows (a named one before the
+    speedup a factor implies), else the metric nearest the cue in the sentence."""
+    base = sentence.start
+    spans = [(base + windows[0], base + windows[1]), (base + claim.cue_end, base + windows[3])]
+    near = [(s, c) for lo, hi in spans for s, c in _mentions_in(metrics, lo, hi)]
+    named = [(s, c) for s, c in near if c.rules != ["metric_phrase.v1"]
+             or not (c.concept is not None and c.concept.id == "metric/speedup")]
+    pool = named or near
+    if not pool:
+        pool = _mentions_in(metrics, sentence.start, sentence.end)
+    cue = base + claim.cue_start
+    metric = min(pool, key=lambda m: abs(m[0] - cue), default=(0, None))[1]
+    if metric is None and any(key == "factor" for key, _ in values):
+        metric = next((c for c in metrics if c.concept is not None
+                       and c.concept.id == "metric/speedup"), None)
+    return metric

@@ -93,3 +93,55 @@ def test_compare_a_name_given_a_value_is_a_quantity_not_the_loser() -> None:
 ])
 def test_compare_what_follows_a_means_clause_is_not_the_loser(sentence: str) -> None:
     assert _beats(sentence) == set()
+
+
+def _claims(abstract: str, title: str = "Zephyrus: fast serving") -> dict[str, dict]:
+    paper = Paper(id="p", title=title, abstract=abstract)
+    findings = get_extractor()(paper)
+    labels = {e.id: e.label for e in findings.entities} | {"p": "@paper"}
+    return {labels[r.target]: {"metric": labels.get(r.metric), **dict(r.values)}
+            for r in findings.relations if r.type == "outperforms"}
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # each number bound to its own baseline, by clause
+    ("Zephyrus achieves 2.02x speedup over TensorRT-LLM and 2.88x over vLLM.",
+     {"TensorRT-LLM": "2.02", "vLLM": "2.88"}),
+    ("Zephyrus is 1.5x faster than vLLM, 2.6x faster than DeepSpeed w.r.t. latency.",
+     {"vLLM": "1.5", "DeepSpeed": "2.6"}),
+    # "..., respectively" and a list of numbers after a list of baselines pair in order
+    ("Compared to vLLM, DeepSpeed and FasterTransformer, Zephyrus achieves 3x, 2.4x and "
+     "1.6x higher throughput, respectively.",
+     {"vLLM": "3", "DeepSpeed": "2.4", "FasterTransformer": "1.6"}),
+    ("Zephyrus outperforms vLLM and DeepSpeed by 3.1x and 2.2x.",
+     {"vLLM": "3.1", "DeepSpeed": "2.2"}),
+    # one number given against a group belongs to each member
+    ("Zephyrus outperforms vLLM and DeepSpeed by up to 2.5x.",
+     {"vLLM": "2.5", "DeepSpeed": "2.5"}),
+    # a number of another clause is not the claim's
+    ("Zephyrus runs on 8 GPUs with a 1.4x smaller footprint, and outperforms vLLM by 35%.",
+     {"vLLM": None}),
+])
+def test_compare_numbers_bound_to_their_own_baseline(sentence: str,
+                                                     expected: dict[str, str]) -> None:
+    claims = _claims(sentence)
+    assert set(claims) == set(expected)
+    for loser, factor in expected.items():
+        if factor is None:
+            assert claims[loser].get("percent") == "35" and "factor" not in claims[loser]
+        else:
+            assert claims[loser].get("factor") == factor
+
+
+def test_compare_paired_values_in_parentheses() -> None:
+    claims = _claims("Zephyrus reaches a higher throughput (0.263) compared to vLLM (0.185) and "
+                     "DeepSpeed (0.138).")
+    assert claims["vLLM"]["value"] == "0.263" and claims["vLLM"]["baseline_value"] == "0.185"
+    assert claims["DeepSpeed"]["baseline_value"] == "0.138"
+    assert claims["vLLM"]["metric"] == "throughput"
+
+
+def test_compare_a_pair_compared_twice_keeps_both_numbers() -> None:
+    claims = _claims("Zephyrus gives up to 4.0% higher accuracy over vLLM, or the same accuracy "
+                     "but 1.5x faster than vLLM.")
+    assert claims["vLLM"]["factor"] == "1.5" and claims["vLLM"]["percent"] == "4.0"

@@ -123,7 +123,7 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
         # First, or longer at the same place: "DeepSpeed-MoE" is not DeepSpeed.
         return unknown
     if not found or found[0][0] - region_start >= 80:
-        return []
+        return _described_baseline(sentence, cue_end, region_end - sentence.start, patterns)
     gap = sentence.text[cue_end:found[0][0] - sentence.start]
     if _SETTING.search(gap) and not _COUNTERPART.fullmatch(gap):
         # "62% less than the baseline model in a semi-supervised learning setup": a name after
@@ -164,6 +164,54 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
                 c is not listed[-1][1] and not _another_cue(between, patterns):
             listed.append((s, c))
     return listed
+
+
+# The words after a cue up to a clause break: where a described baseline is looked for.
+_PHRASE_WORDS = re.compile(r"[\w+-]+(?:\.[\w+-]+)*|[,;:()]")
+_NOT_MODIFIERS = {"and", "or", "of", "for", "in", "on", "with", "to", "by", "from", "at",
+                  "than", "only", "same", "single", "such", "that", "which", "this", "our"}
+_DETERMINERS = {"the", "a", "an", "its", "their"}
+
+
+def _described_baseline(sentence: Sentence, cue_end: int, limit: int,
+                        patterns: Patterns) -> list[tuple[int, Candidate]]:
+    """A baseline the sentence describes instead of naming ("than an optimally targeted
+    attack", "compared to a best-of-N baseline"): up to four modifiers and a baseline head
+    noun, the vague words ("popular", "widely used") left out; nothing when only vague words
+    or a bare kind ("existing methods") remain."""
+    words = [(m.group(0), m.start()) for m in
+             _PHRASE_WORDS.finditer(sentence.text, cue_end, min(limit, cue_end + 80))]
+    if words and words[0][0].lower() in _DETERMINERS:
+        words = words[1:]
+    for i, (word, _) in enumerate(words[:6]):
+        lower = word.lower()
+        if i and (lower in patterns.described_baseline_heads or (
+                lower.endswith("s") and lower[:-1] in patterns.described_baseline_heads)):
+            if lower in patterns.baseline_heads and lower.endswith("s"):
+                return []  # "than LC systems": a kind of system, not one baseline
+            modifiers = words[:i]
+            break
+        if not word[0].isalnum() or lower in _NOT_MODIFIERS:
+            return []
+    else:
+        return []
+    while modifiers:
+        pair = " ".join(w for w, _ in modifiers[:2]).lower()
+        if pair in patterns.vague_baselines:
+            modifiers = modifiers[2:]
+        elif modifiers[0][0].lower() in patterns.vague_baselines:
+            modifiers = modifiers[1:]
+        else:
+            break
+    if not modifiers or any(w.lower() in patterns.vague_baselines or
+                            (any(c.isdigit() for c in w) and not is_name(w))
+                            for w, _ in modifiers):
+        return []
+    start = sentence.start + modifiers[0][1]
+    head, head_at = words[i]
+    label = sentence.text[modifiers[0][1]:head_at + len(head)]
+    return [(start, Candidate("Technique", label, spans=[(start, start + len(label))],
+                              rules=["outperforms.v1"]))]
 
 
 def _another_cue(text: str, patterns: Patterns) -> bool:

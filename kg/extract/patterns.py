@@ -20,7 +20,8 @@ __all__ = ["Patterns", "load_patterns"]
 
 _LIST_KEYS = ("proposal_verbs", "naming_cues", "self_reference", "outperform_verbs",
               "comparison_preps", "comparative_words", "vague_baselines", "background_cues",
-              "model_families", "novel_heads", "baseline_heads", "task_heads", "metric_heads",
+              "model_families", "novel_heads", "baseline_heads", "described_baseline_heads",
+              "task_heads", "metric_heads",
               "task_nouns", "prose_words", "prose_cues", "prose_after", "survey_cues",
               "not_entities")
 _HEAD_TYPES = ("Metric", "Hardware", "Dataset", "Model")
@@ -78,6 +79,9 @@ class Patterns:
     model_families: tuple[str, ...]
     novel_heads: frozenset[str]
     baseline_heads: frozenset[str]
+    # Head nouns of a baseline described rather than named ("a best-of-N baseline", "the
+    # cloud-based GPU deployment", "an untargeted attack"): a specific loser (GUIDELINES.md).
+    described_baseline_heads: frozenset[str]
     task_heads: frozenset[str]
     metric_heads: frozenset[str]
     task_nouns: frozenset[str]
@@ -167,6 +171,7 @@ def parse_patterns(data: dict, *, source: str = "<patterns>") -> Patterns:
         model_families=tuple(sorted(data["model_families"], key=len, reverse=True)),
         novel_heads=frozenset(lower["novel_heads"]),
         baseline_heads=frozenset(lower["baseline_heads"]),
+        described_baseline_heads=frozenset(lower["described_baseline_heads"]),
         task_heads=frozenset(lower["task_heads"]),
         metric_heads=frozenset(lower["metric_heads"]),
         task_nouns=frozenset(lower["task_nouns"]),

@@ -145,3 +145,19 @@ def test_compare_a_pair_compared_twice_keeps_both_numbers() -> None:
     claims = _claims("Zephyrus gives up to 4.0% higher accuracy over vLLM, or the same accuracy "
                      "but 1.5x faster than vLLM.")
     assert claims["vLLM"]["factor"] == "1.5" and claims["vLLM"]["percent"] == "4.0"
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Zephyrus is 71x faster than cloud-based GPU deployment.",
+     {("Zephyrus", "cloud-based GPU deployment")}),
+    ("Zephyrus converges 16.3x faster compared to the widely used ELO algorithm.",
+     {("Zephyrus", "ELO algorithm")}),
+    ("Zephyrus causes smaller distortions than an optimally targeted attack.",
+     {("Zephyrus", "optimally targeted attack")}),
+    # vague words or a plural kind are no baseline
+    ("Zephyrus is 2x faster than existing methods.", set()),
+    ("Zephyrus is 2x faster than the popular approach.", set()),
+    ("Zephyrus handles 4x larger batches than LC systems.", set()),
+])
+def test_compare_described_baselines(sentence: str, expected: set[tuple[str, str]]) -> None:
+    assert _beats(sentence) == expected

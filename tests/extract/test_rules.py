@@ -166,10 +166,10 @@ def test_rules_a_one_word_modifier_defined_as_an_acronym_is_no_entity() -> None:
 
 def test_rules_new_names_are_typed_by_their_head_noun() -> None:
     paper = Paper(id="p", title="A study of systems",
-                  abstract="We report the Generalization Gap (GG) and the Coefficient of "
+                  abstract="We report the Placement Stability Ratio (PSR) and the Coefficient of "
                            "Variation (CV) of each model under remote sensing (RS) workloads.")
     relations = _relations(paper)
-    assert {"Generalization Gap", "Coefficient of Variation"} <= relations["measures"]
+    assert {"Placement Stability Ratio", "Coefficient of Variation"} <= relations["measures"]
     assert "remote sensing" not in relations.get("uses", set())
 
 

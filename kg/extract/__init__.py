@@ -97,9 +97,11 @@ class RulesExtractor:
                 span = candidate.proposed_span or candidate.spans[0]
                 relations.append(Relation("proposes", paper.id, entity(candidate),
                                           evidence(span, "proposed.v1")))
-                if candidate.type == "Dataset":
-                    relations.append(Relation("evaluated_on", paper.id, entity(candidate),
-                                              evidence(span, "proposed.v1")))
+                if candidate.type in ("Dataset", "Metric"):
+                    # A benchmark the paper releases is also evaluated on; a score it coins is
+                    # also measured (GUIDELINES.md).
+                    relations.append(Relation(ROLE_BY_TYPE[candidate.type], paper.id,
+                                              entity(candidate), evidence(span, "proposed.v1")))
                 continue
             if candidate.id in beaten and not _also_built_on(candidate, sentences, compared,
                                                              self.patterns):

@@ -352,6 +352,52 @@ def _self_subject(before: str) -> bool:
     return bool(_SELF_SUBJECT.search(before))
 
 
+# Verbs by which a system shows its named parts ("GEM employs a ... Router (SCAR)").
+_PART_VERBS = {"employs", "comprises", "consists", "features", "incorporates", "integrates",
+               "includes", "contains", "leverages", "introduces", "proposes", "presents"}
+# Proposal verbs that put a new name into the world (not "report", "describe", "release").
+_NAMING_VERBS = {"propose", "proposes", "introduce", "introduces", "present", "presents",
+                 "design", "designs", "develop", "develops", "devise", "devises", "build",
+                 "builds", "create", "creates", "unveil", "unveils"}
+_CONTENT_WORD = re.compile(r"[A-Za-z][\w'-]*")
+
+
+def _own_subject(text: str, own_names: list[str]) -> bool:
+    """Whether a sentence begins with the paper's own system as its subject ("Parrot
+    proposes ...", "The GEM model employs ...")."""
+    m = re.match(r"\s*(?:the\s+|our\s+)?", text, re.I)
+    rest = text[m.end():] if m else text
+    return any(rest.startswith(name) and not _joins(rest[len(name):len(name) + 1] or " ")
+               for name in own_names if name)
+
+
+def _own_verb(sentence: Sentence, patterns: Patterns, own_subject: bool) -> int | None:
+    """Where the paper's own proposal verb ends in ``sentence`` ("We introduce", "Parrot
+    proposes", "GEM employs"), if it has one; None otherwise."""
+    for m in _WORD.finditer(sentence.text):
+        word = m.group(0).lower()
+        if word in _NAMING_VERBS and (
+                _self_subject(sentence.text[:m.start()]) or own_subject):
+            return m.end()
+        if own_subject and word in _PART_VERBS:
+            return m.end()
+    return None
+
+
+def _title_case_name(long: str) -> bool:
+    """A long form whose content words are all capitalised ("Basis Aligned Transformation",
+    "Sparse Cross-Attention Router"): a coined name, not a description."""
+    words = [w for w in _CONTENT_WORD.findall(long) if w.lower() not in _STOP_LONG_WORDS]
+    return len(words) >= 2 and all(w[0].isupper() for w in words)
+
+
+# "the L2MU, a natively neuromorphic Legendre Memory Unit (LMU)": after ", a", the name
+# says what kind of thing the paper's system is, not a part of it.
+_KIND_APPOSITIVE = re.compile(r",\s+(?:a|an)\s+[^,;()]*$")
+_STOP_LONG_WORDS = {"of", "for", "and", "or", "the", "a", "an", "in", "on", "to", "with", "via",
+                    "by"}
+
+
 def _is_object_of_cue(before: str, patterns: Patterns) -> bool:
     """True when the text before a definition ends with a proposal verb or naming cue and at most
     five words with no preposition: "we propose the Multi-Objective ... (MOHAF)"."""
@@ -378,7 +424,10 @@ def _is_object_of_cue(before: str, patterns: Patterns) -> bool:
     return False
 
 
-def _title_prefix_name(title: str) -> str | None:
+def _title_prefix_name(title: str, abstract: str = "") -> str | None:
+    """The name a title opens with ("Flover: A Temporal Fusion ..."): one word, a name-like
+    word among up to three, or capitalised words the abstract repeats as written ("K-Sort
+    Arena: Efficient ..." and "we introduce K-Sort Arena")."""
     m = _TITLE_PREFIX_RE.match(title)
     if not m:
         return None
@@ -390,7 +439,11 @@ def _title_prefix_name(title: str) -> str | None:
         return None  # "Insights into DeepSeek-V3", "Beyond Standard MoE": a phrase, not a name
     if len(words) == 1:
         return prefix if prefix.lower() not in _TITLE_NOT_NAMES and prefix[0].isalpha() else None
-    return prefix if any(is_name(w) or any(c.isdigit() for c in w) for w in words) else None
+    if any(is_name(w) or any(c.isdigit() for c in w) for w in words):
+        return prefix
+    if all(w[:1].isupper() for w in words) and _word_spans(abstract, prefix):
+        return prefix
+    return None
 
 
 def collect_candidates(
@@ -794,7 +847,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                    patterns: Patterns) -> None:
     title = sentences[0].text
     proposal = {sentence.start: _proposal_sentence(sentence, patterns) for sentence in sentences}
-    prefix = _title_prefix_name(title)
+    prefix = _title_prefix_name(title, text[len(title):])
     if prefix:
         start = title.find(prefix)
         candidate = registry.get(prefix) or Candidate(_name_type(prefix, title[len(prefix):]),
@@ -820,8 +873,28 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
             candidate.add(word_span, "proposed.v1")
         return candidate
 
+    # Sentences whose subject is the paper's own system ("Parrot proposes Semantic Variable",
+    # "GEM employs a Sparse Cross-Attention Router (SCAR)") speak for the paper like "we".
+    own_names = [c.label for c in registry.values() if c.proposed]
+    own_subject = {s.start for s in sentences[1:] if _own_subject(s.text, own_names)}
+    for start in own_subject:
+        sentence = next(s for s in sentences if s.start == start)
+        words = set(_LOWER_WORD.findall(sentence.text.lower()))
+        proposal[start] = proposal[start] or bool(words & patterns.proposal_verbs)
+
     passive_verbs = definitions and any(verb in text for verb in _PASSIVE_VERBS)
     for sentence in sentences[1:]:
+        # "we introduce the X compiler (1) to ..., (2) Basis Aligned Transformation (BAT)
+        # to ...": a Title Case name the paper defines after its own proposal verb is its own.
+        verb = _own_verb(sentence, patterns, sentence.start in own_subject)
+        for d in definitions if verb is not None else ():
+            if sentence.start + verb <= d.long_start < sentence.end and \
+                    _title_case_name(d.long) and vocab.lookup(d.long) is None and \
+                    not _KIND_APPOSITIVE.search(text, sentence.start + verb, d.long_start):
+                candidate = registry.get(d.short) or registry.get(d.long)
+                if candidate is not None and candidate.concept is None and \
+                        candidate.type not in ("Dataset", "Hardware"):
+                    propose(candidate, (d.long_start, d.long_end))
         # "Our Word Variant Disambiguation (WDA) maps ...": the paper's own named part.
         for d in definitions:
             start = min(d.long_start, d.short_start)
@@ -858,7 +931,8 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                         candidate.type != "Metric":
                     propose(candidate, (d.long_start, d.long_end))
                     listed = max(d.long_end, d.short_end)
-        for name, start, end in _names_after_cue(sentence, patterns):
+        for name, start, end in _names_after_cue(sentence, patterns,
+                                                 own_subject=sentence.start in own_subject):
             if any(d.long_start <= start < d.long_end for d in definitions):
                 continue  # "called Sparse Continual Learning (SparCL)": the definition names it
             candidate = registry.get(name)
@@ -874,7 +948,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
             continue
         for m in _TITLECASE_AFTER_CUE.finditer(sentence.text):
             if m.group(1).lower() not in patterns.proposal_verbs or not (
-                    m.group(1).lower().endswith("ing")
+                    m.group(1).lower().endswith("ing") or sentence.start in own_subject
                     or _self_subject(sentence.text[:m.start(1)])):
                 continue
             phrase = m.group(2)
@@ -910,6 +984,13 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
             if kind == "Dataset":
                 candidate.type = "Dataset"  # "KernelCraft: the first benchmark to ..."
 
+    # "and a new model variant, H2G-former, that ...": a name in apposition after "a new ...".
+    for m in _NEW_THEN_NAME.finditer(text) if _NEW_APPOSITIVE_CUE2.search(text) else ():
+        name = m.group(1)
+        if is_name(name) and (registry.get(name) is None or registry.get(name).concept is None):
+            kind = _name_type(name, m.group(0))
+            propose(registry.get(name) or Candidate(kind, name), (m.start(1), m.end(1)))
+
     # Variants of a proposed name are the paper's too: "LION-Mamba", "Qwen-SFT-MoI".
     proposed = {norm_key(c.label) for c in registry.values() if c.proposed}
     proposed |= {norm_key(a) for c in registry.values() if c.proposed for a in c.aliases}
@@ -930,6 +1011,9 @@ _NEW_APPOSITIVE = re.compile(r"(?<![\w-])([A-Za-z][\w.+-]*[A-Za-z0-9+])\s*[,:]\s
 # What every match of _NEW_APPOSITIVE contains: searched first, as the full pattern, which
 # starts with a free name, is tried at every word and costs ~10x more.
 _NEW_APPOSITIVE_CUE = re.compile(r"[,:]\s+(?:the|a|an)\s+(?:first|novel|new)\b")
+_NEW_THEN_NAME = re.compile(r"\b(?:a|an)\s+(?:new|novel)\s+(?:[a-z][a-z-]*\s+){0,3}[a-z][a-z-]*,\s+"
+                            r"([A-Za-z][\w.+-]*[A-Za-z0-9+])(?=[\s,.;:(])")
+_NEW_APPOSITIVE_CUE2 = re.compile(r"\b(?:new|novel)\b")
 _TITLECASE_AFTER_CUE = re.compile(
     r"\b([A-Za-z]+)\s+(?:(?:a|an|the)\s+(?:novel\s+|new\s+)?)?"
     r"((?:[A-Z][a-z]+(?:-[A-Za-z]+)*\s+(?:(?:of|for|and|on|in|to)\s+)?){1,5}"
@@ -962,7 +1046,8 @@ def _novel_phrases(sentence: Sentence, patterns: Patterns) -> list[tuple[str, in
 
 _NAMED_HEADS = {"scheduler", "engine", "library", "compiler", "tool", "toolkit", "accelerator",
                 "benchmark", "dataset", "platform", "runtime", "simulator", "agent", "pipeline",
-                "suite", "service", "controller", "optimizer", "planner", "serving"}
+                "suite", "service", "controller", "optimizer", "planner", "serving", "profiler",
+                "analyzer", "emulator", "debugger", "variant", "language", "interface"}
 _APPOSED_NAME = re.compile(r",\s*([A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*\+*)\s*[,.(;:]")
 _APPOSITIVE = re.compile(r"\s*(?:,\s*(?:a|an|the)\b|:\s)")
 # Capitalised words that follow a proposal verb without being a name ("We present This, a").
@@ -1018,7 +1103,8 @@ _STOP_SCAN = {"for", "to", "of", "on", "that", "which", "with", "in", "by", "fro
               "where", "when", "while", "than", "whose", "its", "their"}
 
 
-def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, int, int]]:
+def _names_after_cue(sentence: Sentence, patterns: Patterns, *, own_subject: bool = False
+                     ) -> list[tuple[str, int, int]]:
     """Name tokens right after a proposal verb or naming cue: "we present FastSwitch, a ...".
 
     The scan stops at a preposition or clause break: in "a system that enables an RC car" or
@@ -1034,7 +1120,8 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
         if cue == "namely" and _PLURAL_BEFORE.search(sentence.text, 0, m.start()):
             continue  # "edge devices, namely Raspberry Pis": examples of a kind, not a name
         gerund = cue.endswith("ing")
-        if not naming and not gerund and not _self_subject(sentence.text[: m.start()]):
+        if not naming and not gerund and not own_subject and \
+                not _self_subject(sentence.text[: m.start()]):
             continue  # "hardware co-designed LLMs": a participle, not the paper proposing
         rest = sentence.text[m.end(): m.end() + 100]
         for n in NAME_RE.finditer(rest):
@@ -1060,7 +1147,9 @@ def _names_after_cue(sentence: Sentence, patterns: Patterns) -> list[tuple[str, 
                     continue
             appositive = (word[0].isupper() and not before.strip() and word.lower() not in
                           _COMMON_CAPITALIZED and _APPOSITIVE.match(rest, n.end()))
-            if is_name(word) or (naming and word[0].isupper()) or appositive:
+            coined = naming and cue != "namely" and "-" in word and word.islower() and \
+                not before.strip()
+            if is_name(word) or (naming and word[0].isupper()) or appositive or coined:
                 start = sentence.start + m.end() + n.start()
                 if _CAPITALIZED_RUN.fullmatch(before):
                     # "we introduce Multi-Query GSM-Symbolic": capitalised words right

@@ -376,3 +376,38 @@ def test_rules_metric_anchors_start_where_their_regexes_do(text: str) -> None:
 
     plain = [re.compile(r"\s+of\s+" + _NUM), re.compile(r"\s*\(\s*\d")]
     assert _anchor_starts(text) == [m.start() for p in plain for m in p.finditer(text)]
+
+
+@pytest.mark.parametrize(("title", "abstract", "proposed"), [
+    # Title Case names the paper defines after its own proposal verb are its own
+    ("Zephyr: a compiler", "We introduce the Zephyr compiler with (1) Lattice Folding Pass (LFP) "
+     "to fold loops and (2) Vector Aligned Rewrite (VAR) to vectorize.",
+     {"Zephyr", "Lattice Folding Pass", "Vector Aligned Rewrite"}),
+    # ... or after the verb of a sentence whose subject is the paper's system
+    ("Zephyr: a compiler", "Zephyr employs a Sparse Token Router (STR) to route tokens.",
+     {"Zephyr", "Sparse Token Router"}),
+    ("Zephyr: a compiler", "Zephyr proposes Semantic Handle, a unified abstraction.",
+     {"Zephyr", "Semantic Handle"}),
+    # a kind named in apposition is not a part
+    ("A study of systems", "We present the Z2MU, a spiking Legendre Memory Unit (LMU).",
+     {"Z2MU"}),
+    # capitalised title words the abstract repeats are the paper's name
+    ("Quill Arena: Benchmarking Generators", "In this paper, we introduce Quill Arena, a "
+     "platform for pairwise evaluation.", {"Quill Arena"}),
+    # a coined lower-case term after a naming cue; a name after "a new ..."
+    ("A study of systems", "We run both jointly, using a method called co-batching.",
+     {"co-batching"}),
+    ("A study of systems", "We present a framework and a new model variant, Z2G-former, that "
+     "excels.", {"Z2G-former"}),
+])
+def test_rules_named_contributions(title: str, abstract: str, proposed: set[str]) -> None:
+    relations = _relations(Paper(id="p", title=title, abstract=abstract))
+    assert relations.get("proposes", set()) == proposed
+
+
+def test_rules_a_coined_metric_is_proposed_and_measured() -> None:
+    relations = _relations(Paper(id="p", title="A study of systems", abstract=(
+        "We propose two new measures, Placement Stability Ratio (PSR) and Transfer Gap Index "
+        "(TGI), and report them for ten systems.")))
+    assert {"Placement Stability Ratio", "Transfer Gap Index"} <= relations["proposes"]
+    assert {"Placement Stability Ratio", "Transfer Gap Index"} <= relations["measures"]

@@ -466,7 +466,9 @@ def collect_candidates(
     defined_short = {d.short.rstrip("s"): d for d in definitions}
 
     # 1. Vocabulary names, unless the paper defines that acronym as something else.
-    for match in _absorb_class_heads(matcher.find(text), text, vocab):
+    found = matcher.find(text)
+    found = sorted([*found, *_coordinated(text, found, vocab)], key=lambda m: m.start)
+    for match in _absorb_class_heads(found, text, vocab):
         if match.acronym:
             d = defined_short.get(match.surface.rstrip("s"))
             if d is not None and vocab.lookup(d.long, match.concept.type) is not match.concept \
@@ -624,8 +626,8 @@ _ADJECTIVES = {"superior", "competitive", "significant", "high", "higher", "low"
                "considerable", "notable", "minimal", "maximum", "minimum"}
 
 
-_SPEEDUP = re.compile(r"\d(?:\.\d+)?\s*(?:x|×|times)\s+(?:faster|speedups?|speed-ups?|"
-                      r"acceleration)\b|\bspeedups?\s+of\s+(?:up\s+to\s+)?\d", re.I)
+_SPEEDUP = re.compile(r"\d(?:\.\d+)?\s*(?:x|×|times)\s+(?:[a-z-]+\s+)?(?:faster|speedups?|"
+                      r"speed-ups?|acceleration)\b|\bspeedups?\s+of\s+(?:up\s+to\s+)?\d", re.I)
 
 
 # Values stated with the quantity implied: "4.6x faster" is a speedup, "58% success" a
@@ -640,7 +642,24 @@ _VALUE_OF = [("metric/speedup", _SPEEDUP, ("faster", "speedup", "speed-up", "acc
              ("metric/training-time", re.compile(
                  r"\d(?:[\d.,]*)\s*(?:GPU[- ])?(?:seconds|minutes|hours|days|weeks)\s+of\s+"
                  r"(?:[a-z-]+\s+)?(?:training|fine-tuning|pre-?training)\b", re.I),
-              ("train", "fine-tuning"))]
+              ("train", "fine-tuning")),
+             # "converges 2x faster", "faster convergence", "fast convergence"
+             ("metric/convergence", re.compile(
+                 r"\b(?:faster|fast|quicker|rapid|accelerated|improved|better|stable|unstable)"
+                 r"\s+convergence\b|\bconverg(?:e|es|ed|ing)\s+(?:\d[\d.]*\s*(?:x|×|times)\s+)?"
+                 r"(?:faster|quicker|more\s+quickly|rapidly)\b", re.I), ("converg",)),
+             # "1.11 W", "under 5 mW": a power figure
+             ("metric/power", re.compile(r"\d(?:[\d.,]*)\s*(?:[mkµu]?W|watts?|milliwatts?)\b"
+                                         r"(?![-/])"), ("w",)),
+             # "68.77k parameters", "40x fewer parameters", "with 7B parameters"
+             ("metric/model-size", re.compile(
+                 r"(?:\d(?:[\d.,]*)\s*(?:[kKMB]|million|billion)?|fewer|less|more)\s+"
+                 r"(?:trainable\s+)?parameters\b"), ("parameters",)),
+             # "outperforms X by 4.6x", "improves performance by up to 3.2x"
+             ("metric/speedup", re.compile(
+                 r"\b(?:outperform\w*|improv\w*|accelerat\w*|boost\w*)\b[^.;]{0,80}?\bby\s+"
+                 r"(?:up\s+to\s+|about\s+|over\s+|nearly\s+|an?\s+average\s+of\s+)?"
+                 r"(?P<at>\d+(?:\.\d+)?\s*(?:x|×|times))(?![\w])", re.I), ("by",))]
 
 
 def _not_measured_here(text: str, match: Match) -> bool:
@@ -709,6 +728,46 @@ def _inside_other_acronym(text: str, match: Match, defined: dict[str, Definition
     return not any(f" {norm_key(name)} " in long_key for name in match.concept.names)
 
 
+# Conjuncts before a name that share its head: "data, pipeline, and tensor parallelism",
+# "memory and CPU usage" (read backwards from the name's start).
+_CONJUNCTS_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s*,\s*){0,4}[A-Za-z][\w-]*)\s*,?\s+"
+                               r"(?:and|or|&|as\s+well\s+as)\s+$")
+# A head followed by its modifiers in parentheses: "parallelism techniques (data, pipeline,
+# tensor)".
+_CONJUNCTS_AFTER = re.compile(r"\b([a-z][a-z-]+)(?:\s+[a-z-]+)?\s+\(\s*((?:[a-z][a-z-]*\s*,\s*)+"
+                              r"(?:and\s+|or\s+)?[a-z][a-z-]*)\s*\)")
+
+
+def _coordinated(text: str, matches: list[Match], vocab: Vocabulary) -> list[Match]:
+    """Names a coordination leaves implicit: in "data, pipeline, and tensor parallelism" the
+    words "data" and "pipeline" stand for "data parallelism" and "pipeline parallelism".
+    Each conjunct counts only when the name it makes is a vocabulary name of the same type."""
+    out: list[Match] = []
+    for match in matches:
+        words = match.surface.split(maxsplit=1)
+        if len(words) < 2:
+            continue
+        before = _CONJUNCTS_BEFORE.search(text, max(0, match.start - 80), match.start)
+        if before is None:
+            continue
+        for w in re.finditer(r"[A-Za-z][\w-]*", before.group(1)):
+            concept = vocab.lookup(f"{w.group(0)} {words[1]}", match.concept.type)
+            if concept is not None and concept.match and concept is not match.concept:
+                start = before.start(1) + w.start()
+                out.append(Match(start, start + len(w.group(0)), w.group(0), concept, False))
+    if "(" in text:
+        for m in _CONJUNCTS_AFTER.finditer(text):
+            for w in re.finditer(r"[a-z][a-z-]*", m.group(2)):
+                if w.group(0) in ("and", "or"):
+                    continue
+                concept = vocab.lookup(f"{w.group(0)} {m.group(1)}")
+                if concept is not None and concept.match:
+                    start = m.start(2) + w.start()
+                    out.append(Match(start, start + len(w.group(0)), w.group(0), concept,
+                                     False))
+    return out
+
+
 def _absorb_class_heads(matches: list[Match], text: str, vocab: Vocabulary) -> list[Match]:
     """``matches`` with a hardware class written right after a product of that class ("EPYC
     CPUs", "Jetson Orin GPU", and over a model number: "Ascend 910C NPUs") folded into the
@@ -763,8 +822,11 @@ def _add_metric_phrases(text: str, registry: _Registry, vocab: Vocabulary,
         if concept is None or not any(cue in lower for cue in cues):
             continue
         for m in pattern.finditer(text):
+            # The mention is the value itself where the pattern marks it ("at"), so that
+            # the names the pattern reads over ("outperforms X by 2x") stay names.
+            span = m.span("at") if "at" in pattern.groupindex else m.span()
             candidate = Candidate("Metric", concept.label, concept=concept)
-            candidate.add((m.start(), m.end()), "metric_phrase.v1")
+            candidate.add(span, "metric_phrase.v1")
             registry.add(candidate)
     for phrase_text, phrase_start in _metric_contexts(text):
         words = phrase_text.split()

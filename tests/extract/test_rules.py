@@ -411,3 +411,32 @@ def test_rules_a_coined_metric_is_proposed_and_measured() -> None:
         "(TGI), and report them for ten systems.")))
     assert {"Placement Stability Ratio", "Transfer Gap Index"} <= relations["proposes"]
     assert {"Placement Stability Ratio", "Transfer Gap Index"} <= relations["measures"]
+
+
+@pytest.mark.parametrize(("abstract", "measured"), [
+    ("Zephyrus converges 2x faster than the baseline.", "convergence speed"),
+    ("Zephyrus shows faster convergence on all tasks.", "convergence speed"),
+    ("The detector draws 1.11 W on the phone.", "power consumption"),
+    ("The network has only 68.77k parameters.", "model size"),
+    ("Zephyrus uses forty times fewer parameters than prior models.", "model size"),
+    ("Zephyrus outperforms the prior design by 4.6x on average.", "speedup"),
+    ("Zephyrus gives a 7.91x processing acceleration.", "speedup"),
+])
+def test_rules_quantities_implied_by_their_values(abstract: str, measured: str) -> None:
+    relations = _relations(Paper(id="p", title="A study of systems", abstract=abstract))
+    assert measured in relations.get("measures", set())
+
+
+def test_rules_a_coordination_shares_its_head() -> None:
+    relations = _relations(Paper(id="p", title="A study of systems", abstract=(
+        "We combine data, pipeline, and tensor parallelism, and use 70% less memory and CPU "
+        "usage.")))
+    assert {"data parallelism", "pipeline parallelism", "tensor parallelism"} <= relations["uses"]
+    assert {"memory usage", "CPU usage"} <= relations["measures"]
+    relations = _relations(Paper(id="p", title="A study of systems", abstract=(
+        "Plans vary with the parallelism techniques (data, pipeline, tensor) used.")))
+    assert {"data parallelism", "pipeline parallelism", "tensor parallelism"} <= relations["uses"]
+    # a conjunct that makes no known name is left alone
+    relations = _relations(Paper(id="p", title="A study of systems", abstract=(
+        "We study green and tensor parallelism.")))
+    assert relations["uses"] == {"tensor parallelism"}

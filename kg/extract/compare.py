@@ -311,11 +311,12 @@ class _Claim:
 def find_comparisons(sentences: list[Sentence], candidates: list[Candidate],
                      patterns: Patterns) -> list[Comparison]:
     """Every comparison the paper claims for its own system, in text order."""
-    proposed = [c for c in candidates if c.proposed and c.type != "Dataset"]
+    proposed = [c for c in candidates if c.proposed and c.type in ("Technique", "Model")]
+    main = _main_system(proposed, sentences[0])
     metrics = [c for c in candidates if c.type == "Metric"]
     out: list[Comparison] = []
     for sentence in sentences[1:]:
-        claims = _sentence_claims(sentence, candidates, proposed, patterns)
+        claims = _sentence_claims(sentence, candidates, main, patterns)
         for i, claim in enumerate(claims):
             windows = _windows(sentence.text, claims, i)
             respectively = _respectively(sentence.text, claim, windows)
@@ -327,15 +328,24 @@ def find_comparisons(sentences: list[Sentence], candidates: list[Candidate],
     return out
 
 
+def _main_system(proposed: list[Candidate], title: Sentence) -> Candidate | None:
+    """The system a "we"-sentence's claim is about: the name the title opens with, else the
+    paper's only proposed system; None (the paper itself) when that is ambiguous."""
+    titled = [c for c in proposed if c.proposed_span and c.proposed_span[0] < title.end]
+    if titled:
+        return titled[0]
+    return proposed[0] if len(proposed) == 1 else None
+
+
 def _sentence_claims(sentence: Sentence, candidates: list[Candidate],
-                     proposed: list[Candidate], patterns: Patterns) -> list[_Claim]:
+                     main: Candidate | None, patterns: Patterns) -> list[_Claim]:
     """The cues of one sentence, each with its winner and losers; cues whose comparison is
     not the paper's own are left out, cues with no named loser kept (they bound windows)."""
     lower = sentence.text.lower()
     claims: list[_Claim] = []
     for cue_start, cue_end, _kind in _cues(lower, patterns):
         before = _mentions_in(candidates, sentence.start, sentence.start + cue_start)
-        own = [c for _, c in before if c.proposed and c.type != "Dataset"]
+        own = [c for _, c in before if c.proposed and c.type in ("Technique", "Model")]
         others = [c for _, c in before if not c.proposed and c.type in ("Technique", "Model")]
         speaks_as_self = re.search(
             r"\b(?:we|our|it|the proposed|proposed)\b|^this (?:approach|method|"
@@ -343,7 +353,11 @@ def _sentence_claims(sentence: Sentence, candidates: list[Candidate],
         if own:
             winner: Candidate | None = own[-1]
         elif speaks_as_self or not others:
-            winner = proposed[0] if proposed else None
+            # "Compared to X, GEM enhances ...": the paper's system named after the cue
+            after = [c for _, c in _mentions_in(candidates, sentence.start + cue_end,
+                                                sentence.end)
+                     if c.proposed and c.type in ("Technique", "Model")]
+            winner = after[0] if after and not speaks_as_self else main
         else:
             continue  # a comparison between other systems
         if not own and others and not speaks_as_self:

@@ -74,8 +74,9 @@ class VocabMatcher:
                     break
                 node = child
                 j += 1
-                if j - 1 > i and tokens[j - 1][0] - tokens[j - 2][1] > 2:
-                    break  # names do not span wide gaps ("GPU (...) memory")
+                if j - 1 > i and (tokens[j - 1][0] - tokens[j - 2][1] > 2 or any(
+                        c in _BREAKS for c in text[tokens[j - 2][1]:tokens[j - 1][0]])):
+                    break  # names span no wide gap ("GPU (...) memory") nor a comma ("code, models")
                 entry = node.get("")
                 if entry is not None:
                     hit = _pick(entry, text, tokens[i:j])
@@ -90,6 +91,7 @@ class VocabMatcher:
 
 
 _APOSTROPHES = ("'", "\u2019")
+_BREAKS = frozenset(",;:()[]")
 _SPAN = re.Match.span
 _GROUP = re.Match.group
 

@@ -569,7 +569,7 @@ _CHANGE = (r"(?:improvements?|increases?|reductions?|decreases?|gains?|improv(?:
 # ("of", "("), which the regex engine finds with a literal scan (a pattern starting with
 # whitespace is tried at every space), and the whitespace before it is walked back.
 _OF_VALUE = re.compile(r"of\s+" + _NUM)
-_PAREN_VALUE = re.compile(r"\(\s*\d")
+_PAREN_VALUE = re.compile(r"\(\s*[<>~≈]?\s*\d")
 _WORDS_BEFORE = re.compile(r"((?:[a-z][a-z-]*\s+){0,3}[a-z][a-z-]*)$")
 _DATASET_HEADS = ("benchmark", "dataset", "corpus", "trace", "suite")
 _NAMED_DATASET = re.compile(r"(?<![\w-])([A-Z][\w.+-]*[A-Za-z0-9+])$")
@@ -643,6 +643,12 @@ _VALUE_OF = [("metric/speedup", _SPEEDUP, ("faster", "speedup", "speed-up", "acc
                  r"\d(?:[\d.,]*)\s*(?:GPU[- ])?(?:seconds|minutes|hours|days|weeks)\s+of\s+"
                  r"(?:[a-z-]+\s+)?(?:training|fine-tuning|pre-?training)\b", re.I),
               ("train", "fine-tuning")),
+             # "achieves 81.2% on ImageNet", "reaches 57% top-1 on AIME": a score on a
+             # benchmark is its accuracy (GUIDELINES.md: "96% on GSM8K" -> accuracy)
+             ("metric/accuracy", re.compile(
+                 r"\b(?:achiev\w*|reach\w*|attain\w*|obtain\w*|scor\w*|yield\w*)\s+(?:an?\s+)?"
+                 r"(?:average\s+)?(?P<at>\d+(?:\.\d+)?\s*\\?%)\s+(?:top-?[15]\s+)?(?:accuracy\s+)?"
+                 r"on\s+(?:the\s+)?[A-Z]", re.I), ("%",)),
              # "converges 2x faster", "faster convergence", "fast convergence"
              ("metric/convergence", re.compile(
                  r"\b(?:faster|fast|quicker|rapid|accelerated|improved|better|stable|unstable)"
@@ -912,7 +918,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
     prefix = _title_prefix_name(title, text[len(title):])
     if prefix:
         start = title.find(prefix)
-        candidate = registry.get(prefix) or Candidate(_name_type(prefix, title[len(prefix):]),
+        candidate = registry.get(prefix) or Candidate(_name_type(prefix, title[len(prefix):], vocab),
                                                       prefix)
         candidate.add((start, start + len(prefix)), "proposed.v1")
         candidate.proposed = True
@@ -1001,7 +1007,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
             if candidate is not None and candidate.concept is not None:
                 continue  # a known system the paper builds on, not its contribution
             if candidate is None:
-                candidate = Candidate(_name_type(name, sentence.text), name)
+                candidate = Candidate(_name_type(name, sentence.text, vocab), name)
             propose(candidate, (start, end))
 
     # "we introduce a Relation-wise Neighbor Collection component": a capitalised name.
@@ -1040,7 +1046,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
         name = m.group(1)
         if (is_name(name) and registry.get(name) is None) or (
                 (c := registry.get(name)) is not None and c.concept is None):
-            kind = _name_type(name, text[m.end(): m.end() + 80])
+            kind = _name_type(name, text[m.end(): m.end() + 80], vocab)
             candidate = propose(registry.get(name) or Candidate(kind, name),
                                 (m.start(1), m.end(1)))
             if kind == "Dataset":
@@ -1050,7 +1056,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
     for m in _NEW_THEN_NAME.finditer(text) if _NEW_APPOSITIVE_CUE2.search(text) else ():
         name = m.group(1)
         if is_name(name) and (registry.get(name) is None or registry.get(name).concept is None):
-            kind = _name_type(name, m.group(0))
+            kind = _name_type(name, m.group(0), vocab)
             propose(registry.get(name) or Candidate(kind, name), (m.start(1), m.end(1)))
 
     # Variants of a proposed name are the paper's too: "LION-Mamba", "Qwen-SFT-MoI".
@@ -1082,11 +1088,17 @@ _TITLECASE_AFTER_CUE = re.compile(
     r"[A-Z][a-z]+(?:-[A-Za-z]+)*)\b(?:\s+([a-z]+))?")
 
 
-def _name_type(name: str, context: str) -> str:
-    """A new proposed name is a Dataset when it or the words after it say so."""
+def _name_type(name: str, context: str, vocab: Vocabulary | None = None) -> str:
+    """A new proposed name is a Dataset when it or the words after it say so, or when it is
+    a known dataset's variant ("SQuAD-TR", "ImageNet-Sketch")."""
     if re.search(r"bench|dataset|corpus", name, re.I) or re.match(
             r"[^.]{0,60}\b(benchmark|dataset|corpus|suite)\b", context, re.I):
         return "Dataset"
+    if vocab is not None and "-" in name:
+        for part in name.split("-"):
+            concept = vocab.lookup(part, "Dataset")
+            if len(part) > 2 and concept is not None and part in concept.names:
+                return "Dataset"
     return "Technique"
 
 

@@ -20,3 +20,9 @@ def test_matcher_possessive_s_is_not_a_token_of_a_name() -> None:
     # Names written with a possessive still match, with either apostrophe.
     assert _found("Humanity's Last Exam and Jain\u2019s fairness index") == {
         "Humanity's Last Exam": "dataset/hle", "Jain\u2019s fairness index": "metric/fairness"}
+
+
+def test_matcher_names_do_not_span_punctuation() -> None:
+    # "code, models" is not the name "code model"; "code models" is.
+    assert "code, models" not in _found("We release the code, models and data.")
+    assert _found("We study code models.") == {"code models": "technique/code-llm"}

@@ -51,7 +51,8 @@ _NEXT_WORD = re.compile(r"\s+([a-z-]+)")
 # A parenthesis lists examples when it says "e.g." or holds a list; "(SOTA)" only defines.
 _EXAMPLES = re.compile(r"\b(?:such as|like|including|e\.g\.,?)\s+|"
                        r"\((?:e\.g\.,?\s*|(?=[A-Z][^()]*?(?:,|\band\b|\bor\b)[^()]*\)))")
-_NUMBER_AFTER = re.compile(r"\s*(?:\d|(?:an?\s+order|half|twice|double|one|two|three|four|five|ten)\b)")
+_NUMBER_AFTER = re.compile(r"\s*(?:\d|(?:an?\s+order|half|twice|double|one|two|three|four|five|"
+                           r"ten)\b)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,7 +435,7 @@ def _claim_values(text: str, claim: _Claim, k: int, windows: tuple[int, int, int
     them ("outperforms A by 2.4x"), else before the cue ("2.4x faster than A"), else the rest
     of the clause ("compared to A, X is 2x faster")."""
     before_start, before_end, after_start, after_end = windows
-    start, end, _ = claim.losers[k]
+    _, end, _ = claim.losers[k]
     next_start = claim.losers[k + 1][0] if k + 1 < len(claim.losers) else after_start
     own_value = parenthesized_value(text, end, next_start + 1 if k + 1 < len(
         claim.losers) else after_end)

@@ -76,7 +76,7 @@ class VocabMatcher:
                 j += 1
                 if j - 1 > i and (tokens[j - 1][0] - tokens[j - 2][1] > 2 or any(
                         c in _BREAKS for c in text[tokens[j - 2][1]:tokens[j - 1][0]])):
-                    break  # names span no wide gap ("GPU (...) memory") nor a comma ("code, models")
+                    break  # no wide gap ("GPU (...) memory"), no comma ("code, models")
                 entry = node.get("")
                 if entry is not None:
                     hit = _pick(entry, text, tokens[i:j])

@@ -918,8 +918,8 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
     prefix = _title_prefix_name(title, text[len(title):])
     if prefix:
         start = title.find(prefix)
-        candidate = registry.get(prefix) or Candidate(_name_type(prefix, title[len(prefix):], vocab),
-                                                      prefix)
+        candidate = registry.get(prefix) or Candidate(
+            _name_type(prefix, title[len(prefix):], vocab), prefix)
         candidate.add((start, start + len(prefix)), "proposed.v1")
         candidate.proposed = True
         candidate.proposed_span = candidate.proposed_span or (start, start + len(prefix))

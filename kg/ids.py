@@ -14,14 +14,19 @@ from kg.normalize import fold_title, norm_key
 __all__ = ["entity_id", "paper_id", "slug"]
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
+# A prefix written apart or hyphenated ("multi-processor", "co-design") is one word with
+# the next ("multiprocessor", "codesign"): both spellings get one id.
+_PREFIX_GAP = re.compile(r"\b(multi|many|pre|non|co|re|sub|inter|intra|semi|anti|post|over|"
+                         r"under|cross|hyper|micro|ultra|mini|bi|tri|uni)\s+(?=[a-z0-9])")
 
 
 def slug(text: str, *, max_len: int = 60) -> str:
-    """A lower-case, hyphenated, IRI-safe form of ``text``; never empty.
+    """A lower-case, hyphenated, IRI-safe form of ``text``; never empty. Spelling variants
+    that ``norm_key`` folds, and prefixes written apart, give the same slug.
 
     Long or non-ASCII names keep a short hash so that distinct names stay distinct.
     """
-    key = norm_key(text) or text
+    key = _PREFIX_GAP.sub(r"\1", norm_key(text)) or text
     base = _SLUG_RE.sub("-", key.lower()).strip("-")
     lossless = base.replace("-", " ") == key.replace(".", " ")
     if not base or len(base) > max_len or not lossless:

@@ -64,9 +64,20 @@ def token_key(token: str) -> str:
     return singular(token.lower())
 
 
+# Greek letters spelled out, so "λ-ECLIPSE" and "lambda-ECLIPSE" are one name.
+_GREEK = str.maketrans({
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
+    "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau",
+    "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+    "Α": "Alpha", "Β": "Beta", "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda",
+    "Π": "Pi", "Σ": "Sigma", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega"})
+
+
 @functools.lru_cache(maxsize=65536)
 def norm_key(name: str) -> str:
-    """The comparison key of a whole name: tokens folded and joined by one space.
+    """The comparison key of a whole name: tokens folded and joined by one space, Greek
+    letters spelled out.
 
     Examples
     --------
@@ -75,7 +86,7 @@ def norm_key(name: str) -> str:
     >>> norm_key("Key-Value (KV) Cache")
     'key value kv cache'
     """
-    text = _SEPARATORS.sub(" ", _clean(name))
+    text = _SEPARATORS.sub(" ", _clean(name).translate(_GREEK))
     return " ".join(token_key(t) for t, _, _ in tokenize(text))
 
 

@@ -33,3 +33,7 @@ def test_ids_slug_is_iri_safe_and_distinct() -> None:
 
 def test_normalize_fold_title_ignores_case_and_punctuation() -> None:
     assert fold_title("A  Title: With TeX $\\alpha$") == fold_title("a title with tex alpha")
+
+
+def test_norm_key_spells_out_greek_letters() -> None:
+    assert norm_key("λ-ECLIPSE") == norm_key("lambda-ECLIPSE") == "lambda eclipse"

@@ -504,9 +504,14 @@ def collect_candidates(
         if concept is not None:
             candidate = Candidate(concept.type, concept.label, concept=concept)
         else:
-            head = d.long.lower().split()[-1]
-            if head in patterns.task_nouns:
-                continue  # a task, field or organisation ("Natural Language Processing (NLP)")
+            words = d.long.lower().split()
+            # The head of "Executive Orders on AI Safety" is "orders": the word before the
+            # first preposition, else the last word.
+            cut = next((i for i, w in enumerate(words) if i and w in _HEAD_PREPOSITIONS),
+                       len(words))
+            if words[cut - 1] in patterns.task_nouns:
+                continue  # a task, field, organisation, role or policy ("Natural Language
+                # Processing (NLP)", "Subject Matter Experts (SMEs)")
             after = _HEAD_AFTER.match(text, d.short_end + 1)
             kind = _head_type(after.group(1), patterns) if after else None
             candidate = Candidate(kind or type_from_head(d.long, patterns, vocab), d.long)
@@ -555,6 +560,7 @@ def collect_candidates(
     return registry.values()
 
 
+_HEAD_PREPOSITIONS = {"of", "on", "for", "in", "to", "with", "from", "about", "against"}
 # The word after a vocabulary match, matched in place: slicing the rest of the text for each
 # of ~13 matches a paper copied it each time.
 _FOLLOWER = re.compile(r"\s+([a-z]+)")

@@ -51,8 +51,8 @@ _NEXT_WORD = re.compile(r"\s+([a-z-]+)")
 # A parenthesis lists examples when it says "e.g." or holds a list; "(SOTA)" only defines.
 _EXAMPLES = re.compile(r"\b(?:such as|like|including|e\.g\.,?)\s+|"
                        r"\((?:e\.g\.,?\s*|(?=[A-Z][^()]*?(?:,|\band\b|\bor\b)[^()]*\)))")
-_NUMBER_AFTER = re.compile(r"\s*(?:\d|(?:an?\s+order|half|twice|double|one|two|three|four|five|"
-                           r"ten)\b)")
+_NUMBER_AFTER = re.compile(r"\s*(?:\d(?![\w.]*-[a-zA-Z])|(?:an?\s+order|half|twice|double|one|two|"
+                           r"three|four|five|ten)\b(?!-))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +264,9 @@ def _unknown_names(sentence: Sentence, cue_end: int, limit: int, candidates: lis
         s = sentence.start + n.start()
         if any(cs <= s and s + len(word) <= ce for c in candidates for cs, ce in c.spans):
             break  # a known name: the caller's list of mentions has it
+        if out and not sentence.text[out[-1][0] - sentence.start + len(
+                out[-1][1].label):n.start()].strip():
+            out.pop()  # "two-node-four-GPU Dist-DGL": the first name qualifies the second
         out.append((s, Candidate("Technique", word, spans=[(s, s + len(word))],
                                  rules=["outperforms.v1"])))
         pos = n.end()
@@ -318,6 +321,7 @@ def find_comparisons(sentences: list[Sentence], candidates: list[Candidate],
     out: list[Comparison] = []
     for sentence in sentences[1:]:
         claims = _sentence_claims(sentence, candidates, main, patterns)
+        claims_found = len(out)
         for i, claim in enumerate(claims):
             windows = _windows(sentence.text, claims, i)
             respectively = _respectively(sentence.text, claim, windows)
@@ -326,6 +330,48 @@ def find_comparisons(sentences: list[Sentence], candidates: list[Candidate],
                     sentence.text, claim, k, windows)
                 metric = _claim_metric(sentence, claim, windows, metrics, values)
                 out.append(Comparison(claim.winner, loser, metric, sentence, values))
+        if len(out) == claims_found:
+            out.extend(_contrast(sentence, candidates, main, metrics))
+    return out
+
+
+# "X achieves 156 TFLOPS while Y only achieves 45 TFLOPS": a contrast of two stated values.
+_CONTRAST = re.compile(r",?\s+(?:while|whereas)\s+(?:the\s+)?")
+_ONLY_VALUE = re.compile(r"[^,;.]{0,40}?\bonly\s+(?:\w+\s+){0,2}?(?=\d)")
+
+
+def _contrast(sentence: Sentence, candidates: list[Candidate], main: Candidate | None,
+              metrics: list[Candidate]) -> list[Comparison]:
+    """Comparisons stated as a contrast of values: the paper's system (named before "while",
+    or the paper when it speaks as "we") states a number, and another system "only" another
+    one of the same kind after it."""
+    out: list[Comparison] = []
+    text = sentence.text
+    for m in _CONTRAST.finditer(text):
+        after = _mentions_in(candidates, sentence.start + m.end(), sentence.end)
+        if not after or after[0][0] != sentence.start + m.end() or after[0][1].proposed or \
+                after[0][1].type not in ("Technique", "Model"):
+            continue
+        loser = after[0][1]
+        name_end = next(e for s_, e in loser.spans if s_ == after[0][0]) - sentence.start
+        only = _ONLY_VALUE.match(text, name_end)
+        if only is None:
+            continue
+        clause = text.rfind(";", 0, m.start()) + 1
+        before = _mentions_in(candidates, sentence.start + clause, sentence.start + m.start())
+        own = [c for _, c in before if c.proposed and c.type in ("Technique", "Model")]
+        if not own and not re.search(r"\b(?:we|our)\b", text[clause:m.start()], re.I):
+            continue
+        mine = re.findall(r"(\d[\d.,]*)\s*([A-Za-z%/]+)", text[clause:m.start()])
+        value = re.match(r"(\d[\d.,]*)\s*([A-Za-z%/]+)", text[only.end():])
+        same = [number for number, unit in mine if value is not None and unit == value.group(2)]
+        if not same or value is None:
+            continue  # not two values of one quantity
+        values = (("baseline_value", f"{value.group(1)} {value.group(2)}"),
+                  ("value", f"{same[-1]} {value.group(2)}"))
+        near = _mentions_in(metrics, sentence.start + clause, sentence.end)
+        metric = near[0][1] if near else None
+        out.append(Comparison(own[-1] if own else main, loser, metric, sentence, values))
     return out
 
 

@@ -161,3 +161,18 @@ def test_compare_a_pair_compared_twice_keeps_both_numbers() -> None:
 ])
 def test_compare_described_baselines(sentence: str, expected: set[tuple[str, str]]) -> None:
     assert _beats(sentence) == expected
+
+
+def test_compare_a_contrast_of_values_is_a_comparison() -> None:
+    claims = _claims("Zephyrus achieves 156 TFLOPS on an RTX 4090 GPU while DeepSpeed only "
+                     "achieves 45 TFLOPS.")
+    assert claims == {"DeepSpeed": {"metric": "TFLOPS", "value": "156 TFLOPS",
+                                    "baseline_value": "45 TFLOPS"}}
+    # without "only" the sentence does not say which is better
+    assert _claims("Zephyrus achieves 156 TFLOPS while DeepSpeed achieves 45 TFLOPS.") == {}
+
+
+def test_compare_a_hyphenated_count_is_part_of_the_baseline() -> None:
+    # "over two-node-four-GPU Dist-DGL": not "over two", and the first name qualifies the second
+    assert _beats("Zephyrus offers superior performance over two-node-four-GPU Dist-DGL "
+                  "baseline.") == {("Zephyrus", "Dist-DGL")}

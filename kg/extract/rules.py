@@ -920,6 +920,7 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                    definitions: list[Definition], vocab: Vocabulary,
                    patterns: Patterns) -> None:
     title = sentences[0].text
+    title_end = sentences[0].end
     proposal = {sentence.start: _proposal_sentence(sentence, patterns) for sentence in sentences}
     prefix = _title_prefix_name(title, text[len(title):])
     if prefix:
@@ -1065,6 +1066,15 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
             kind = _name_type(name, m.group(0), vocab)
             propose(registry.get(name) or Candidate(kind, name), (m.start(1), m.end(1)))
 
+    # A name the paper also uses for a kind ("effective OpenQA systems can be developed",
+    # then "our OpenQA system") names the kind, not the contribution.
+    for candidate in registry.values():
+        if candidate.proposed and candidate.concept is None and (
+                candidate.proposed_span or (0, 0))[0] >= title_end and any(
+                _KIND_AFTER.match(text, e) for _, e in candidate.spans):
+            candidate.proposed = False
+            candidate.proposed_span = None
+
     # Variants of a proposed name are the paper's too: "LION-Mamba", "Qwen-SFT-MoI".
     proposed = {norm_key(c.label) for c in registry.values() if c.proposed}
     proposed |= {norm_key(a) for c in registry.values() if c.proposed for a in c.aliases}
@@ -1077,6 +1087,9 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
             propose(Candidate("Technique", name), (m.start(), m.end()))
 
 
+# A plural kind after a name: "OpenQA systems", "RAG pipelines".
+_KIND_AFTER = re.compile(r"\s+(?:systems|models|frameworks|methods|approaches|solutions|"
+                         r"techniques|architectures|tools|pipelines|algorithms)\b")
 # A finite or modal verb: the words after a listed name have started a clause of their own.
 _NEW_CLAUSE = re.compile(r"\b(?:can|could|will|would|may|might|is|are|was|were|has|have|had|"
                          r"does|do|did|shows?|achieves?|enables?|allows?)\b")

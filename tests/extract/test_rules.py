@@ -440,3 +440,13 @@ def test_rules_a_coordination_shares_its_head() -> None:
     relations = _relations(Paper(id="p", title="A study of systems", abstract=(
         "We study green and tensor parallelism.")))
     assert relations["uses"] == {"tensor parallelism"}
+
+
+def test_rules_a_name_also_used_for_a_kind_is_not_proposed() -> None:
+    relations = _relations(Paper(id="p", title="Cheap question answering", abstract=(
+        "We show that low-cost OpenQA systems can be built. We build our OpenQA system on "
+        "ColBERT.")))
+    assert "OpenQA" not in relations.get("proposes", set())
+    relations = _relations(Paper(id="p", title="Cheap question answering", abstract=(
+        "We build our OpenQA system on ColBERT.")))
+    assert "OpenQA" in relations.get("proposes", set())

@@ -121,8 +121,9 @@ class RulesExtractor:
             relations.append(Relation(role, paper.id, entity(candidate),
                                       evidence(candidate.spans[0], candidate.rules[0])))
         for comparison in comparisons:
-            if norm_key(comparison.loser.label) in self.patterns.not_entities:
-                continue
+            if comparison.loser.concept is None and \
+                    norm_key(comparison.loser.label) in self.patterns.not_entities:
+                continue  # "than GPU" read as a name: a known word, not a system
             winner = entity(comparison.winner) if comparison.winner else paper.id
             loser = entity(comparison.loser)
             metric = entity(comparison.metric) if comparison.metric else None

@@ -124,7 +124,9 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
         # First, or longer at the same place: "DeepSpeed-MoE" is not DeepSpeed.
         return unknown
     if not found or found[0][0] - region_start >= 80:
-        return _described_baseline(sentence, cue_end, region_end - sentence.start, patterns)
+        on_hardware = _prior_work_on(sentence, cue_end, region_end, candidates)
+        return on_hardware or _described_baseline(sentence, cue_end,
+                                                  region_end - sentence.start, patterns)
     gap = sentence.text[cue_end:found[0][0] - sentence.start]
     if _SETTING.search(gap) and not _COUNTERPART.fullmatch(gap):
         # "62% less than the baseline model in a semi-supervised learning setup": a name after
@@ -213,6 +215,30 @@ def _described_baseline(sentence: Sentence, cue_end: int, limit: int,
     label = sentence.text[modifiers[0][1]:head_at + len(head)]
     return [(start, Candidate("Technique", label, spans=[(start, start + len(label))],
                               rules=["outperforms.v1"]))]
+
+
+# "compared to the previous work on many-core CPUs and V100": the baseline is the prior
+# implementation on that hardware, named by the hardware.
+_WORK_ON = re.compile(r"\s*(?:the\s+)?(?:previous|prior|existing|best|reference|published)\s+"
+                      r"(?:work|works|implementations?|results?|solutions?)\s+on\s+", re.I)
+
+
+def _prior_work_on(sentence: Sentence, cue_end: int, region_end: int,
+                   candidates: list[Candidate]) -> list[tuple[int, Candidate]]:
+    """The hardware a prior implementation ran on, as the losers of the claim (each of a
+    list)."""
+    m = _WORK_ON.match(sentence.text, cue_end)
+    if m is None:
+        return []
+    start = sentence.start + m.end()
+    found = [(s, c) for s, c in _mentions_in(candidates, start, region_end)
+             if c.type == "Hardware"]
+    listed = found[:1]
+    for s, c in found[1:]:
+        between = sentence.text[listed[-1][0] - sentence.start: s - sentence.start]
+        if len(between) < 40 and re.search(r",|\band\b|\bor\b", between):
+            listed.append((s, c))
+    return listed if listed and listed[0][0] - start < 10 else []
 
 
 def _another_cue(text: str, patterns: Patterns) -> bool:
@@ -450,12 +476,15 @@ def _respectively(text: str, claim: _Claim, windows: tuple[int, int, int, int]
     if len(claim.losers) < 2:
         return None
     after = find_quantities(text, windows[2], windows[3])
+    before = find_quantities(text, windows[0], windows[1])
     if "respectively" in text[windows[2]:]:
-        found = find_quantities(text, windows[0], windows[1]) + find_quantities(
-            text, windows[2], len(text))
+        found = before + find_quantities(text, windows[2], len(text))
     elif _NUMBERS_FOLLOW.match(text, windows[2]) and after and _JOINED.fullmatch(
             text, after[0].end, after[-1].start) is None:
         found = after
+    elif not after and len(before) >= 2 and re.fullmatch(
+            r"\s*(?:,\s*)?(?:and\s+)?", text[before[-2].end:before[-1].start]):
+        found = before  # "up to 161x and 5x speedup compared to A and B"
     else:
         return None
     first = claim.losers[0][0]

@@ -176,3 +176,9 @@ def test_compare_a_hyphenated_count_is_part_of_the_baseline() -> None:
     # "over two-node-four-GPU Dist-DGL": not "over two", and the first name qualifies the second
     assert _beats("Zephyrus offers superior performance over two-node-four-GPU Dist-DGL "
                   "baseline.") == {("Zephyrus", "Dist-DGL")}
+
+
+def test_compare_prior_work_on_hardware_and_numbers_listed_before_the_cue() -> None:
+    claims = _claims("Zephyrus gives up to 161x and 5x speedup compared to the previous work "
+                     "on many-core CPUs and V100.")
+    assert claims["CPU"]["factor"] == "161" and claims["NVIDIA V100"]["factor"] == "5"

@@ -290,6 +290,8 @@ def _unknown_names(sentence: Sentence, cue_end: int, limit: int, candidates: lis
         s = sentence.start + n.start()
         if any(cs <= s and s + len(word) <= ce for c in candidates for cs, ce in c.spans):
             break  # a known name: the caller's list of mentions has it
+        if out and lowered in patterns.not_entities:
+            break  # "NPU-only LLM engines": a known word after the name ends the list
         if out and not sentence.text[out[-1][0] - sentence.start + len(
                 out[-1][1].label):n.start()].strip():
             out.pop()  # "two-node-four-GPU Dist-DGL": the first name qualifies the second

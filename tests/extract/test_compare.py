@@ -174,6 +174,8 @@ def test_compare_a_contrast_of_values_is_a_comparison() -> None:
 
 def test_compare_a_hyphenated_count_is_part_of_the_baseline() -> None:
     # "over two-node-four-GPU Dist-DGL": not "over two", and the first name qualifies the second
+    assert _beats("Zephyrus is 2x faster than GPU-only and NPU-only LLM engines.") == {
+        ("Zephyrus", "GPU-only"), ("Zephyrus", "NPU-only")}
     assert _beats("Zephyrus offers superior performance over two-node-four-GPU Dist-DGL "
                   "baseline.") == {("Zephyrus", "Dist-DGL")}
 

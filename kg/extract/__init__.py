@@ -36,6 +36,13 @@ __all__ = ["DEFAULT_EXTRACTOR", "EXECUTORS", "EXTRACTORS", "RulesExtractor", "ex
            "extract_papers", "get_extractor"]
 
 _DIGIT = re.compile(r"\d")
+# Words that state a quantity as the field's problem when they qualify it: "the prohibitive
+# training costs", "high latency" in a sentence that does not speak for the paper.
+_PROBLEM_BEFORE = re.compile(r"\b(?:prohibitive(?:ly)?|high|higher|huge|substantial|significant|"
+                             r"enormous|expensive|massive|excessive|increasing|growing|rising|"
+                             r"considerable|large|heavy|costly|immense|tremendous|soaring|"
+                             r"escalating|skyrocketing|non-negligible|unacceptable|"
+                             r"long)\s+(?:[\w-]+\s+){0,2}$", re.I)
 ROLE_BY_TYPE = {"Technique": "uses", "Model": "uses", "Hardware": "targets",
                 "Metric": "measures", "Dataset": "evaluated_on"}
 
@@ -117,6 +124,12 @@ class RulesExtractor:
                     _DIGIT.search(sentence_of(sentences, start).text)
                     for start, _ in candidate.spans):
                 continue  # a survey names quantities; it measures only what it gives values of
+            if candidate.type == "Metric" and all(
+                    _PROBLEM_BEFORE.search(text, max(0, start - 40), start) and
+                    not self.patterns.self_reference_re.search(
+                        sentence_of(sentences, start).text.lower())
+                    for start, _ in candidate.spans):
+                continue  # only the field's problem ("prohibitive training costs")
             role = ROLE_BY_TYPE[candidate.type]
             relations.append(Relation(role, paper.id, entity(candidate),
                                       evidence(candidate.spans[0], candidate.rules[0])))

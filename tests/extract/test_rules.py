@@ -450,3 +450,14 @@ def test_rules_a_name_also_used_for_a_kind_is_not_proposed() -> None:
     relations = _relations(Paper(id="p", title="Cheap question answering", abstract=(
         "We build our OpenQA system on ColBERT.")))
     assert "OpenQA" in relations.get("proposes", set())
+
+
+def test_rules_a_metric_named_only_as_the_fields_problem_is_not_measured() -> None:
+    relations = _relations(Paper(id="p", title="A study of systems", abstract=(
+        "Training large models incurs prohibitive training costs. We schedule jobs and cut "
+        "latency by 30%.")))
+    assert "cost" not in relations.get("measures", set())
+    assert "latency" in relations["measures"]
+    relations = _relations(Paper(id="p", title="A study of systems", abstract=(
+        "Training large models incurs prohibitive costs. Our scheduler reduces cost by 30%.")))
+    assert "cost" in relations["measures"]

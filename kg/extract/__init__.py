@@ -38,7 +38,7 @@ __all__ = ["DEFAULT_EXTRACTOR", "EXECUTORS", "EXTRACTORS", "RulesExtractor", "ex
 _DIGIT = re.compile(r"\d")
 # Words that state a quantity as the field's problem when they qualify it: "the prohibitive
 # training costs", "high latency" in a sentence that does not speak for the paper.
-_PROBLEM_BEFORE = re.compile(r"\b(?:prohibitive(?:ly)?|high|higher|huge|substantial|significant|"
+_PROBLEM_BEFORE = re.compile(r"\b(?:prohibitive(?:ly)?|high|huge|substantial|significant|"
                              r"enormous|expensive|massive|excessive|increasing|growing|rising|"
                              r"considerable|large|heavy|costly|immense|tremendous|soaring|"
                              r"escalating|skyrocketing|non-negligible|unacceptable|"
@@ -126,8 +126,7 @@ class RulesExtractor:
                 continue  # a survey names quantities; it measures only what it gives values of
             if candidate.type == "Metric" and all(
                     _PROBLEM_BEFORE.search(text, max(0, start - 40), start) and
-                    not self.patterns.self_reference_re.search(
-                        sentence_of(sentences, start).text.lower())
+                    _states_a_problem(sentence_of(sentences, start).text, self.patterns)
                     for start, _ in candidate.spans):
                 continue  # only the field's problem ("prohibitive training costs")
             role = ROLE_BY_TYPE[candidate.type]
@@ -154,6 +153,13 @@ class RulesExtractor:
                                   key=lambda e: e.id)),
             relations=tuple(relations),
         )
+
+
+def _states_a_problem(sentence: str, patterns: Patterns) -> bool:
+    """Whether a sentence states the field's problem rather than the paper's results: it
+    does not speak for the paper ("we", "our") and gives no value."""
+    return not patterns.self_reference_re.search(sentence.lower()) and \
+        not _DIGIT.search(sentence)
 
 
 def _merge_duplicates(relations: list[Relation]) -> list[Relation]:

@@ -185,28 +185,53 @@ def extract(paths: tuple[str, ...], fmt: str, output: str | None, source: str | 
 @click.option("--scorer", type=click.Path(exists=True, dir_okay=False), default=None,
               help="score.py to run (default: score.py beside GOLD).")
 @click.option("--show", type=int, default=0, help="List misses and false hits for N papers.")
-def eval_cmd(gold: str, corpus: tuple[str, ...], scorer: str | None, show: int) -> None:
-    """Extract the corpus and score it against hand-annotated GOLD with the shared scorer.
+@click.option("--ids", default=None,
+              help="Score only these gold papers: a range or list, e.g. s080-s159 or s000-s039.")
+def eval_cmd(gold: str, corpus: tuple[str, ...], scorer: str | None, show: int,
+             ids: str | None) -> None:
+    """Extract the corpus and score it against hand-annotated GOLD with the shared scorer,
+    then say how many gold names the vocabularies hold.
 
-    Example: kg eval ../shared/eval/dev.jsonl
+    Example: kg eval ../shared/eval/dev.jsonl --ids s080-s159
     """
+    import json
     import subprocess
     import tempfile
 
+    from kg.evaluation import read_gold, select_gold, vocabulary_coverage
     from kg.pipeline import extract_records, write_findings_jsonl
+    from kg.vocab import load_vocabulary
 
     sources = corpus or (str(Path(gold).resolve().parent.parent / "corpus"),)
     script = scorer or str(Path(gold).resolve().parent / "score.py")
     with _errors():
+        rows = read_gold(gold)
+        if ids:
+            try:
+                rows = select_gold(rows, ids)
+            except ValueError as err:
+                raise click.BadParameter(str(err), param_hint="--ids") from None
+            if not rows:
+                raise click.BadParameter(f"no gold paper has an id in {ids!r}",
+                                         param_hint="--ids")
         _, findings = extract_records(_inputs(sources))
     with tempfile.TemporaryDirectory() as tmp:
         pred = Path(tmp) / "pred.jsonl"
         write_findings_jsonl(findings, pred)
-        args = [sys.executable, script, gold, str(pred)] + (["--show", str(show)] if show else [])
+        gold_file = gold
+        if ids:
+            gold_file = str(Path(tmp) / "gold.jsonl")
+            Path(gold_file).write_text("".join(json.dumps(r) + "\n" for r in rows),
+                                       encoding="utf-8")
+        args = [sys.executable, script, gold_file, str(pred)] + (
+            ["--show", str(show)] if show else [])
         result = subprocess.run(args, capture_output=True, text=True, check=False)
     click.echo(result.stdout, nl=False)
     if result.returncode != 0:
         raise click.ClickException(f"scorer failed: {result.stderr.strip()}")
+    coverage = vocabulary_coverage(rows, load_vocabulary())
+    click.echo("gold names the vocabularies hold: " + ", ".join(
+        f"{c.kind} {c.share:.2f} ({c.held}/{c.total})" for c in coverage))
 
 
 @cli.group()

@@ -29,6 +29,10 @@ _FACTOR_RE = re.compile(
     r"speedup|throughput))"
     r"|\b(two|three|four|five|six|seven|eight|nine|ten)(?:\s+times|-fold)\b",
     re.I)
+_DIGIT_TIMES = re.compile(r"\d(?:\s*(?:[xX×]|[tT][iI][mM][eE][sS])(?![\w])|-[fF][oO][lL][dD]\b|"
+                          r"\s+[fF][oO][lL][dD]\b)")
+# What a factor in words holds ("three times", "3-fold", "twice as fast").
+_WORD_FACTOR_SIGNS = ("times", "fold", "twice", "double", "triple")
 _PERCENT_RE = re.compile(rf"(?<![\w.])(?:({_NUMBER})\s*\\?%?{_RANGE_SEP})?({_NUMBER})\s*\\?%")
 _VS_RE = re.compile(rf"({_NUMBER}\s*\\?%?)\s*(?:vs\.?|versus)\s*({_NUMBER}\s*\\?%?)", re.I)
 _PAREN_VALUE_RE = re.compile(rf"\(\s*[<>~≈]?\s*({_NUMBER}\s*\\?%?)\s*\)")
@@ -46,7 +50,15 @@ class Quantity:
 
 
 def has_factor(text: str) -> bool:
-    """Whether ``text`` states a factor ("2.4x", "three times"): a comparison cue then."""
+    """Whether ``text`` states a factor ("2.4x", "three times"): a comparison cue then.
+
+    Every factor holds a digit right before its "x"/"times"/"fold", or a word factor's
+    sign ("times", "fold", "twice"): those are looked for first (a pattern starting with a digit is scanned for quickly), and the
+    full pattern, which starts with a lookbehind tried at every character, only then."""
+    if _DIGIT_TIMES.search(text) is None:
+        lower = text.lower()
+        if not any(word in lower for word in _WORD_FACTOR_SIGNS):
+            return False
     return _FACTOR_RE.search(text) is not None
 
 

@@ -636,42 +636,59 @@ _SPEEDUP = re.compile(r"\d(?:\.\d+)?\s*(?:x|×|times)\s+(?:[a-z-]+\s+)?(?:faster
                       r"speed-ups?|acceleration)\b|\bspeedups?\s+of\s+(?:up\s+to\s+)?\d", re.I)
 
 
-# Values stated with the quantity implied: "4.6x faster" is a speedup, "58% success" a
-# success rate, "20 minutes of training" a training time.
-# (concept, pattern, cues): every match holds one of the cues (lower case), which are looked
-# for first: the patterns start with a digit and are tried all along the text.
-_VALUE_OF = [("metric/speedup", _SPEEDUP, ("faster", "speedup", "speed-up", "acceleration")),
-             ("metric/success-rate", re.compile(r"\d(?:\.\d+)?\s*%\s+(?:overall\s+)?"
-                                                r"success\b(?!\s+rates?)", re.I),
-              ("success",)),
-             # "less than 20 minutes of online training", "3 GPU-hours of fine-tuning"
-             ("metric/training-time", re.compile(
-                 r"\d(?:[\d.,]*)\s*(?:GPU[- ])?(?:seconds|minutes|hours|days|weeks)\s+of\s+"
-                 r"(?:[a-z-]+\s+)?(?:training|fine-tuning|pre-?training)\b", re.I),
-              ("train", "fine-tuning")),
-             # "achieves 81.2% on ImageNet", "reaches 57% top-1 on AIME": a score on a
-             # benchmark is its accuracy (GUIDELINES.md: "96% on GSM8K" -> accuracy)
-             ("metric/accuracy", re.compile(
-                 r"\b(?:achiev\w*|reach\w*|attain\w*|obtain\w*|scor\w*|yield\w*)\s+(?:an?\s+)?"
-                 r"(?:average\s+)?(?P<at>\d+(?:\.\d+)?\s*\\?%)\s+(?:top-?[15]\s+)?(?:accuracy\s+)?"
-                 r"on\s+(?:the\s+)?[A-Z]", re.I), ("%",)),
-             # "converges 2x faster", "faster convergence", "fast convergence"
-             ("metric/convergence", re.compile(
-                 r"\b(?:faster|fast|quicker|rapid|accelerated|improved|better|stable|unstable)"
-                 r"\s+convergence\b|\bconverg(?:e|es|ed|ing)\s+(?:\d[\d.]*\s*(?:x|×|times)\s+)?"
-                 r"(?:faster|quicker|more\s+quickly|rapidly)\b", re.I), ("converg",)),
-             # "1.11 W", "under 5 mW": a power figure
-             ("metric/power", re.compile(r"\d(?:[\d.,]*)\s*(?:[mkµu]?W|watts?|milliwatts?)\b"
-                                         r"(?![-/])"), ("w",)),
-             # "68.77k parameters", "40x fewer parameters", "with 7B parameters"
-             ("metric/model-size", re.compile(
-                 r"(?:\d(?:[\d.,]*)\s*(?:[kKMB]|million|billion)?|fewer|less|more)\s+"
-                 r"(?:trainable\s+)?parameters\b"), ("parameters",)),
-             # "outperforms X by 4.6x", "improves performance by up to 3.2x"
-             ("metric/speedup", re.compile(
-                 r"\b(?:outperform\w*|improv\w*|accelerat\w*|boost\w*)\b[^.;]{0,80}?\bby\s+"
-                 r"(?:up\s+to\s+|about\s+|over\s+|nearly\s+|an?\s+average\s+of\s+)?"
-                 r"(?P<at>\d+(?:\.\d+)?\s*(?:x|×|times))(?![\w])", re.I), ("by",))]
+@dataclass(frozen=True)
+class _ValueOf:
+    """A value stated with its quantity implied ("4.6x faster" is a speedup).
+
+    ``pattern`` starts at a fixed character (a digit, "by", a word), so the regex engine
+    scans for it instead of trying a free word at every position; ``cues`` are substrings
+    every match holds (lower case), looked for first; ``before``, when set, must match the
+    words right before the value in its sentence ("achieves 81.2% on ImageNet"). The
+    mention is the pattern's "at" group where it has one, so the names a context reads over
+    ("outperforms X by 2x") stay names; else the match with the words ``before`` matched.
+    """
+
+    concept: str
+    pattern: re.Pattern[str]
+    cues: tuple[str, ...]
+    before: re.Pattern[str] | None = None
+
+
+_VALUE_OF = [
+    _ValueOf("metric/speedup", _SPEEDUP, ("faster", "speedup", "speed-up", "acceleration")),
+    _ValueOf("metric/success-rate", re.compile(r"\d(?:\.\d+)?\s*%\s+(?:overall\s+)?"
+                                               r"success\b(?!\s+rates?)", re.I), ("success",)),
+    # "less than 20 minutes of online training", "3 GPU-hours of fine-tuning"
+    _ValueOf("metric/training-time", re.compile(
+        r"\d(?:[\d.,]*)\s*(?:GPU[- ])?(?:seconds|minutes|hours|days|weeks)\s+of\s+"
+        r"(?:[a-z-]+\s+)?(?:training|fine-tuning|pre-?training)\b", re.I),
+        ("train", "fine-tuning")),
+    # "achieves 81.2% on ImageNet", "reaches 57% top-1 on AIME": a score on a benchmark is
+    # its accuracy (GUIDELINES.md: "96% on GSM8K" -> accuracy)
+    _ValueOf("metric/accuracy", re.compile(
+        r"(?P<at>\d+(?:\.\d+)?\s*\\?%)\s+(?:top-?[15]\s+)?(?:accuracy\s+)?on\s+(?:the\s+)?"
+        r"[A-Z]", re.I), ("%",), re.compile(
+        r"\b(?:achiev\w*|reach\w*|attain\w*|obtain\w*|scor\w*|yield\w*)\s+(?:an?\s+)?"
+        r"(?:average\s+)?$", re.I)),
+    # "converges 2x faster", "faster convergence", "fast convergence"
+    _ValueOf("metric/convergence", re.compile(
+        r"\b(?:faster|fast|quicker|rapid|accelerated|improved|better|stable|unstable)"
+        r"\s+convergence\b|\bconverg(?:e|es|ed|ing)\s+(?:\d[\d.]*\s*(?:x|×|times)\s+)?"
+        r"(?:faster|quicker|more\s+quickly|rapidly)\b", re.I), ("converg",)),
+    # "1.11 W", "under 5 mW": a power figure
+    _ValueOf("metric/power", re.compile(r"\d(?:[\d.,]*)\s*(?:[mkµu]?W|watts?|milliwatts?)\b"
+                                        r"(?![-/])"), ("w",)),
+    # "68.77k parameters", "40x fewer parameters", "with 7B parameters"
+    _ValueOf("metric/model-size", re.compile(r"(?:trainable\s+)?parameters\b"),
+             ("parameters",), re.compile(
+                 r"(?:\d(?:[\d.,]*)\s*(?:[kKMB]|million|billion)?|\bfewer|\bless|\bmore)\s+$")),
+    # "outperforms X by 4.6x", "improves performance by up to 3.2x"
+    _ValueOf("metric/speedup", re.compile(
+        r"by\s+(?:up\s+to\s+|about\s+|over\s+|nearly\s+|an?\s+average\s+of\s+)?"
+        r"(?P<at>\d+(?:\.\d+)?\s*(?:x|×|times))(?![\w])", re.I), ("by",),
+        re.compile(r"\b(?:outperform\w*|improv\w*|accelerat\w*|boost\w*)\b[^.;]{0,80}?\s$",
+                   re.I)),
+]
 
 
 def _not_measured_here(text: str, match: Match) -> bool:
@@ -744,10 +761,13 @@ def _inside_other_acronym(text: str, match: Match, defined: dict[str, Definition
 # "memory and CPU usage" (read backwards from the name's start).
 _CONJUNCTS_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s*,\s*){0,4}[A-Za-z][\w-]*)\s*,?\s+"
                                r"(?:and|or|&|as\s+well\s+as)\s+$")
+_CONJUNCTION_ENDS = (" and ", " or ", " & ", " as well as ", "\nand ", "\tand ")
 # A head followed by its modifiers in parentheses: "parallelism techniques (data, pipeline,
 # tensor)".
-_CONJUNCTS_AFTER = re.compile(r"\b([a-z][a-z-]+)(?:\s+[a-z-]+)?\s+\(\s*((?:[a-z][a-z-]*\s*,\s*)+"
-                              r"(?:and\s+|or\s+)?[a-z][a-z-]*)\s*\)")
+# The list is found from its "(" and the head read backwards: a pattern starting with a
+# free word would be tried at every character.
+_CONJUNCT_LIST = re.compile(r"\(\s*((?:[a-z][a-z-]*\s*,\s*)+(?:and\s+|or\s+)?[a-z][a-z-]*)\s*\)")
+_HEAD_BEFORE_LIST = re.compile(r"\b([a-z][a-z-]+)(?:\s+[a-z-]+)?\s+$")
 
 
 def _coordinated(text: str, matches: list[Match], vocab: Vocabulary) -> list[Match]:
@@ -759,6 +779,8 @@ def _coordinated(text: str, matches: list[Match], vocab: Vocabulary) -> list[Mat
         words = match.surface.split(maxsplit=1)
         if len(words) < 2:
             continue
+        if not text.endswith(_CONJUNCTION_ENDS, max(0, match.start - 9), match.start):
+            continue  # what _CONJUNCTS_BEFORE would need, checked without a regex
         before = _CONJUNCTS_BEFORE.search(text, max(0, match.start - 80), match.start)
         if before is None:
             continue
@@ -767,16 +789,17 @@ def _coordinated(text: str, matches: list[Match], vocab: Vocabulary) -> list[Mat
             if concept is not None and concept.match and concept is not match.concept:
                 start = before.start(1) + w.start()
                 out.append(Match(start, start + len(w.group(0)), w.group(0), concept, False))
-    if "(" in text:
-        for m in _CONJUNCTS_AFTER.finditer(text):
-            for w in re.finditer(r"[a-z][a-z-]*", m.group(2)):
-                if w.group(0) in ("and", "or"):
-                    continue
-                concept = vocab.lookup(f"{w.group(0)} {m.group(1)}")
-                if concept is not None and concept.match:
-                    start = m.start(2) + w.start()
-                    out.append(Match(start, start + len(w.group(0)), w.group(0), concept,
-                                     False))
+    for m in _CONJUNCT_LIST.finditer(text) if "(" in text else ():
+        head = _HEAD_BEFORE_LIST.search(text, max(0, m.start() - 60), m.start())
+        if head is None:
+            continue
+        for w in re.finditer(r"[a-z][a-z-]*", m.group(1)):
+            if w.group(0) in ("and", "or"):
+                continue
+            concept = vocab.lookup(f"{w.group(0)} {head.group(1)}")
+            if concept is not None and concept.match:
+                start = m.start(1) + w.start()
+                out.append(Match(start, start + len(w.group(0)), w.group(0), concept, False))
     return out
 
 
@@ -829,14 +852,19 @@ def _add_metric_phrases(text: str, registry: _Registry, vocab: Vocabulary,
                         patterns: Patterns) -> None:
     """Metric names from measurement contexts, so quantities no vocabulary lists are found."""
     lower = text.lower()
-    for concept_id, pattern, cues in _VALUE_OF:
-        concept = vocab.concepts.get(concept_id)
-        if concept is None or not any(cue in lower for cue in cues):
+    for value_of in _VALUE_OF:
+        concept = vocab.concepts.get(value_of.concept)
+        if concept is None or not any(cue in lower for cue in value_of.cues):
             continue
+        pattern = value_of.pattern
         for m in pattern.finditer(text):
-            # The mention is the value itself where the pattern marks it ("at"), so that
-            # the names the pattern reads over ("outperforms X by 2x") stay names.
-            span = m.span("at") if "at" in pattern.groupindex else m.span()
+            start = m.start()
+            if value_of.before is not None:
+                before = value_of.before.search(text, max(0, m.start() - 100), m.start())
+                if before is None:
+                    continue
+                start = before.start()
+            span = m.span("at") if "at" in pattern.groupindex else (start, m.end())
             candidate = Candidate("Metric", concept.label, concept=concept)
             candidate.add(span, "metric_phrase.v1")
             registry.add(candidate)
@@ -961,7 +989,8 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
     for sentence in sentences[1:]:
         # "we introduce the X compiler (1) to ..., (2) Basis Aligned Transformation (BAT)
         # to ...": a Title Case name the paper defines after its own proposal verb is its own.
-        verb = _own_verb(sentence, patterns, sentence.start in own_subject)
+        verb = _own_verb(sentence, patterns, sentence.start in own_subject) if (
+            proposal[sentence.start] or sentence.start in own_subject) else None
         for d in definitions if verb is not None else ():
             if sentence.start + verb <= d.long_start < sentence.end and \
                     _title_case_name(d.long) and vocab.lookup(d.long) is None and \
@@ -1060,7 +1089,9 @@ def _mark_proposed(text: str, sentences: list[Sentence], registry: _Registry,
                 candidate.type = "Dataset"  # "KernelCraft: the first benchmark to ..."
 
     # "and a new model variant, H2G-former, that ...": a name in apposition after "a new ...".
-    for m in _NEW_THEN_NAME.finditer(text) if _NEW_APPOSITIVE_CUE2.search(text) else ():
+    for m in _NEW_THEN_NAME.finditer(text) if ", " in text else ():
+        if not _A_BEFORE.search(text, max(0, m.start() - 4), m.start()):
+            continue
         name = m.group(1)
         if is_name(name) and (registry.get(name) is None or registry.get(name).concept is None):
             kind = _name_type(name, m.group(0), vocab)
@@ -1098,9 +1129,10 @@ _NEW_APPOSITIVE = re.compile(r"(?<![\w-])([A-Za-z][\w.+-]*[A-Za-z0-9+])\s*[,:]\s
 # What every match of _NEW_APPOSITIVE contains: searched first, as the full pattern, which
 # starts with a free name, is tried at every word and costs ~10x more.
 _NEW_APPOSITIVE_CUE = re.compile(r"[,:]\s+(?:the|a|an)\s+(?:first|novel|new)\b")
-_NEW_THEN_NAME = re.compile(r"\b(?:a|an)\s+(?:new|novel)\s+(?:[a-z][a-z-]*\s+){0,3}[a-z][a-z-]*,\s+"
+# Searched from "new"/"novel" (a literal start), with the article before it checked apart.
+_NEW_THEN_NAME = re.compile(r"\b(?:new|novel)\s+(?:[a-z][a-z-]*\s+){0,3}[a-z][a-z-]*,\s+"
                             r"([A-Za-z][\w.+-]*[A-Za-z0-9+])(?=[\s,.;:(])")
-_NEW_APPOSITIVE_CUE2 = re.compile(r"\b(?:new|novel)\b")
+_A_BEFORE = re.compile(r"\b(?:a|an)\s+$")
 _TITLECASE_AFTER_CUE = re.compile(
     r"\b([A-Za-z]+)\s+(?:(?:a|an|the)\s+(?:novel\s+|new\s+)?)?"
     r"((?:[A-Z][a-z]+(?:-[A-Za-z]+)*\s+(?:(?:of|for|and|on|in|to)\s+)?){1,5}"

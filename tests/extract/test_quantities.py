@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from kg.extract.quantities import find_quantities, parenthesized_value
+from kg.extract import quantities
+from kg.extract.quantities import find_quantities, has_factor, parenthesized_value
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -36,3 +39,18 @@ def test_parenthesized_value_opens_the_text() -> None:
     text = "Greedy (0.185), First-Price (0.138)"
     assert parenthesized_value(text, 6, len(text)) == "0.185"
     assert parenthesized_value(text, 0, len(text)) is None
+
+
+_PIECES = ["2", "2.4", " ", "x", "X", "×", "times", "TIMES", "-", "fold", " fold", "twice",
+           "three", "ten", "often", "as", "faster", "a", ".", "v", "~", "sim", "%", ","]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+@example("2.4x faster")
+@example("often three times")
+@example("v2x")
+@example("10-fold")
+def test_has_factor_is_the_full_pattern(text: str) -> None:
+    # the quick pre-checks never change the answer of the full pattern
+    assert has_factor(text) == (quantities._FACTOR_RE.search(text) is not None)

@@ -53,8 +53,9 @@ def has_factor(text: str) -> bool:
     """Whether ``text`` states a factor ("2.4x", "three times"): a comparison cue then.
 
     Every factor holds a digit right before its "x"/"times"/"fold", or a word factor's
-    sign ("times", "fold", "twice"): those are looked for first (a pattern starting with a digit is scanned for quickly), and the
-    full pattern, which starts with a lookbehind tried at every character, only then."""
+    sign ("times", "fold", "twice"): those are looked for first (a pattern starting with a
+    digit is scanned for quickly), and the full pattern, which starts with a lookbehind
+    tried at every character, only then."""
     if _DIGIT_TIMES.search(text) is None:
         lower = text.lower()
         if not any(word in lower for word in _WORD_FACTOR_SIGNS):

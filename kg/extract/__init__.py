@@ -15,18 +15,13 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from kg.extract.candidates import Candidate, sentence_of
 from kg.extract.compare import find_comparisons
+from kg.extract.context import is_background, is_negated, is_survey
+from kg.extract.heads import head_concepts
 from kg.extract.matcher import VocabMatcher
 from kg.extract.patterns import Patterns, load_patterns
-from kg.extract.rules import (
-    Candidate,
-    collect_candidates,
-    head_concepts,
-    is_background,
-    is_negated,
-    is_survey,
-    sentence_of,
-)
+from kg.extract.rules import collect_candidates
 from kg.extract.text import paper_text, split_sentences
 from kg.model import Entity, Evidence, Paper, PaperFindings, Relation
 from kg.normalize import norm_key

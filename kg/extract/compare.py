@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract.candidates import MODIFIER_AFTER, MODIFIER_SUFFIX, NAME_RE, Candidate, is_name
 from kg.extract.patterns import Patterns
 from kg.extract.quantities import (
     Quantity,
@@ -21,7 +22,6 @@ from kg.extract.quantities import (
     last_parenthesized_value,
     parenthesized_value,
 )
-from kg.extract.rules import MODIFIER_AFTER, MODIFIER_SUFFIX, NAME_RE, Candidate, is_name
 from kg.extract.text import Sentence
 
 __all__ = ["Comparison", "find_comparisons"]

@@ -357,7 +357,7 @@ def test_rules_a_survey_measures_only_what_it_gives_values_of() -> None:
 def test_rules_hyphenated_names_searched_by_word_match_the_whole_text(text: str) -> None:
     """The variant scan looks only at space-separated words that hold a hyphen; it must find
     exactly what the pattern finds in the whole text."""
-    from kg.extract.rules import _HYPHENATED_NAME, _hyphenated_names
+    from kg.extract.proposals import _HYPHENATED_NAME, _hyphenated_names
 
     assert [(m.span(), m.group()) for m in _hyphenated_names(text)] == \
         [(m.span(), m.group()) for m in _HYPHENATED_NAME.finditer(text)]
@@ -372,7 +372,7 @@ def test_rules_metric_anchors_start_where_their_regexes_do(text: str) -> None:
     matches do."""
     import re
 
-    from kg.extract.rules import _NUM, _anchor_starts
+    from kg.extract.measures import _NUM, _anchor_starts
 
     plain = [re.compile(r"\s+of\s+" + _NUM), re.compile(r"\s*\(\s*\d")]
     assert _anchor_starts(text) == [m.start() for p in plain for m in p.finditer(text)]

@@ -43,6 +43,10 @@ class Concept:
     aliases: tuple[str, ...]
     broader: tuple[str, ...]
     match: bool = True
+    # Names shared with another concept ("MPC": secure multi-party computation or model
+    # predictive control), as skos:hiddenLabel: matched in text, the paper's context choosing
+    # between the concepts, but never a name the concept is shown or looked up by.
+    hidden: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -145,6 +149,7 @@ def parse_vocabulary_file(path: Path, entity_type: str) -> list[Concept]:
         raise VocabularyError(f"{path}: invalid Turtle: {err}") from err
     pref = rdflib.URIRef(SKOS + "prefLabel")
     alt = rdflib.URIRef(SKOS + "altLabel")
+    hidden = rdflib.URIRef(SKOS + "hiddenLabel")
     broader = rdflib.URIRef(SKOS + "broader")
     no_match = rdflib.URIRef(KG + "noMatch")
     concepts = []
@@ -162,6 +167,7 @@ def parse_vocabulary_file(path: Path, entity_type: str) -> list[Concept]:
             aliases=tuple(sorted(str(o) for o in graph.objects(subject, alt))),
             broader=tuple(sorted(str(o)[len(ID_BASE):] for o in graph.objects(subject, broader))),
             match=not any(bool(o.toPython()) for o in graph.objects(subject, no_match)),
+            hidden=tuple(sorted(str(o) for o in graph.objects(subject, hidden))),
         ))
     return concepts
 

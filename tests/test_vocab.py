@@ -54,3 +54,11 @@ def test_vocab_rejects_an_id_that_does_not_start_with_its_type() -> None:
     """Exports read a node's label off its id (kg.export.tables.kind_of)."""
     with pytest.raises(VocabularyError, match="hardware/"):
         Vocabulary([Concept("gpu/h100", "Hardware", "H100", (), ())])
+
+
+def test_vocab_hidden_labels_match_but_do_not_name() -> None:
+    from kg.vocab import load_vocabulary
+    vocab = load_vocabulary()
+    concept = vocab.concepts["technique/mpc-control"]
+    assert "MPC" in concept.hidden and "MPC" not in concept.names
+    assert vocab.lookup("MPC").id == "technique/secure-mpc"

@@ -42,7 +42,7 @@ class VocabMatcher:
         for concept in vocab:
             if not concept.match:
                 continue
-            for name in concept.names:
+            for name in (*concept.names, *concept.hidden):
                 keys = _tokens(name)[1]
                 if not keys:
                     continue
@@ -56,6 +56,7 @@ class VocabMatcher:
     def find(self, text: str) -> list[Match]:
         """Every longest, non-overlapping vocabulary match in ``text``, left to right."""
         tokens, keys = _tokens(text)
+        context = _Context(keys)
         root = self.root
         out: list[Match] = []
         end_tok = 0
@@ -79,7 +80,7 @@ class VocabMatcher:
                     break  # no wide gap ("GPU (...) memory"), no comma ("code, models")
                 entry = node.get("")
                 if entry is not None:
-                    hit = _pick(entry, text, tokens[i:j])
+                    hit = _pick(entry, text, tokens[i:j], context)
                     if hit is not None:
                         best = (j, hit[0], hit[1])
             if best is None:
@@ -124,18 +125,48 @@ def _case_sensitive(name: str, entity_type: str = "") -> bool:
     return " " not in name and "-" not in name and name[:1].isupper() and name[1:].islower()
 
 
-def _pick(entry: _Entry, text: str, spans: list[tuple[int, int]]
+class _Context:
+    """The folded words of one text, built on first use: what decides between the concepts
+    an ambiguous acronym may name."""
+
+    __slots__ = ("_keys", "_words")
+
+    def __init__(self, keys: list[str]):
+        self._keys = keys
+        self._words: set[str] | None = None
+
+    def support(self, concept: Concept) -> int:
+        """How many words of the concept's spelled-out names the text holds."""
+        if self._words is None:
+            self._words = set(self._keys)
+        return len(_name_words(concept) & self._words)
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_words(concept: Concept) -> frozenset[str]:
+    return frozenset(k for name in concept.names if " " in name
+                     for k in _tokens(name)[1] if len(k) > 3)
+
+
+def _pick(entry: _Entry, text: str, spans: list[tuple[int, int]], context: _Context
           ) -> tuple[Concept, bool] | None:
     surface = None
+    fits: list[Concept] = []
     for concept, name, acronym in entry.concepts:
         if not acronym:
             return concept, False
         if surface is None:
             surface = " ".join(text[s:e] for s, e in spans)
         written = surface[:-1] if surface.endswith("s") and not name.endswith("s") else surface
-        if written == _written(name):
-            return concept, True
-    return None
+        if written == _written(name) and concept not in fits:
+            fits.append(concept)
+    if not fits:
+        return None
+    if len(fits) > 1:
+        # "MPC" in a control paper: the concept whose spelled-out names the text echoes
+        # ("predictive", "control"); the first listed when the text says nothing.
+        return max(fits, key=context.support), True
+    return fits[0], True
 
 
 @functools.lru_cache(maxsize=1 << 14)

@@ -43,11 +43,17 @@ __all__ = ["collect_candidates"]
 
 def _modifier_definition(long: str) -> bool:
     """A one-word long form that can only qualify a noun: a plain lower-case word
-    ("physical") or a compound adjective ("verifier-free", "closely-coupled",
-    "Current-Based")."""
+    ("physical"), a compound adjective ("verifier-free", "closely-coupled", "Current-Based",
+    "audio-visual") or an adjective by its ending ("Standalone", "Interactive")."""
     if " " in long.strip():
         return False
-    return (long.islower() and "-" not in long) or bool(MODIFIER_SUFFIX.search(long))
+    return (long.islower() and "-" not in long) or bool(MODIFIER_SUFFIX.search(long)) or \
+        bool(_ADJECTIVE_ENDING.search(long))
+
+
+# Endings of adjectives, not of nouns that name a method ("Retrieval", "Library" and "Logic"
+# end otherwise and stay out).
+_ADJECTIVE_ENDING = re.compile(r"(?:ive|ous|able|ible|less|alone|ical|ual)$", re.I)
 
 
 def _extend_definition(text: str, d: Definition, vocab: Vocabulary) -> Definition:

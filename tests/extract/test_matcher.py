@@ -26,3 +26,10 @@ def test_matcher_names_do_not_span_punctuation() -> None:
     # "code, models" is not the name "code model"; "code models" is.
     assert "code, models" not in _found("We release the code, models and data.")
     assert _found("We study code models.") == {"code models": "technique/code-llm"}
+
+
+def test_matcher_an_ambiguous_acronym_takes_the_sense_its_text_supports() -> None:
+    control = "LSTMc is three times better than MPC at set-point tracking in process control."
+    crypto = "Two parties run private inference under MPC with secret sharing."
+    assert _found(control)["MPC"] == "technique/mpc-control"
+    assert _found(crypto)["MPC"] == "technique/secure-mpc"

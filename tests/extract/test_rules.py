@@ -461,3 +461,10 @@ def test_rules_a_metric_named_only_as_the_fields_problem_is_not_measured() -> No
     relations = _relations(Paper(id="p", title="A study of systems", abstract=(
         "Training large models incurs prohibitive costs. Our scheduler reduces cost by 30%.")))
     assert "cost" in relations["measures"]
+
+
+def test_rules_one_word_adjectives_defined_as_acronyms_are_no_entities() -> None:
+    relations = _relations(Paper(id="p", title="A study of systems", abstract=(
+        "We compare Standalone (SA) and audio-visual (AV) deployments of Retrieval (RT).")))
+    found = set().union(*relations.values())
+    assert not found & {"Standalone", "audio-visual"}

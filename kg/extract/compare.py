@@ -179,25 +179,26 @@ _DETERMINERS = {"the", "a", "an", "its", "their"}
 def _described_baseline(sentence: Sentence, cue_end: int, limit: int,
                         patterns: Patterns) -> list[tuple[int, Candidate]]:
     """A baseline the sentence describes instead of naming ("than an optimally targeted
-    attack", "compared to a best-of-N baseline"): up to four modifiers and a baseline head
-    noun, the vague words ("popular", "widely used") left out; nothing when only vague words
-    or a bare kind ("existing methods") remain."""
+    attack", "compared to a best-of-N baseline"): up to five modifiers and a singular
+    baseline head noun, the vague words ("popular", "widely used") left out; nothing when
+    only vague words or a plural kind ("existing methods", "LC systems") remain."""
     words = [(m.group(0), m.start()) for m in
              _PHRASE_WORDS.finditer(sentence.text, cue_end, min(limit, cue_end + 80))]
     if words and words[0][0].lower() in _DETERMINERS:
         words = words[1:]
-    for i, (word, _) in enumerate(words[:6]):
-        lower = word.lower()
-        if i and (lower in patterns.described_baseline_heads or (
-                lower.endswith("s") and lower[:-1] in patterns.described_baseline_heads)):
-            if lower in patterns.baseline_heads and lower.endswith("s"):
-                return []  # "than LC systems": a kind of system, not one baseline
-            modifiers = words[:i]
-            break
-        if not word[0].isalnum() or lower in _NOT_MODIFIERS:
-            return []
-    else:
+    # The noun phrase runs to the first word that cannot modify (a preposition, a clause
+    # mark); its last word is the head ("LLM inference engines on ...": "engines").
+    size = 0
+    while size < min(len(words), 6) and words[size][0][0].isalnum() and \
+            words[size][0].lower() not in _NOT_MODIFIERS:
+        size += 1
+    if size < 2:
         return []
+    i = size - 1
+    lower = words[i][0].lower()
+    if lower not in patterns.described_baseline_heads:
+        return []  # a plural ("low-precision kernels", "than LC systems") is a kind
+    modifiers = words[:i]
     while modifiers:
         pair = " ".join(w for w, _ in modifiers[:2]).lower()
         if pair in patterns.vague_baselines:

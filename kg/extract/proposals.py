@@ -247,8 +247,9 @@ def mark_proposed(text: str, sentences: list[Sentence], registry: Registry,
                 continue
             # "we propose A (X) to ..., B (Y) to ..., and C (Z)": the list continues the object,
             # unless a new clause began ("termed X (Y), can process ... audio-visual (AV) data").
-            if (listed is not None and not _NEW_CLAUSE.search(text[listed:start])) or \
-                    _is_object_of_cue(text[sentence.start:start], patterns):
+            if ((listed is not None and not _NEW_CLAUSE.search(text[listed:start])) or
+                    _is_object_of_cue(text[sentence.start:start], patterns)) and \
+                    not _qualifies_next(text, max(d.long_end, d.short_end) + 1, patterns):
                 candidate = registry.get(d.short) or registry.get(d.long)
                 if candidate is not None and candidate.concept is None and \
                         candidate.type != "Metric":
@@ -335,6 +336,26 @@ def mark_proposed(text: str, sentences: list[Sentence], registry: Registry,
                 norm_key(p) in proposed for p in parts) and all(
                 p[0].isupper() or p[0].isdigit() for p in parts):
             propose(Candidate("Technique", name), (m.start(), m.end()))
+
+
+# After a definition, a lower-case noun the defined name only qualifies ("a physical resource
+# block (PRB) assignment strategy"): the contribution is the longer, unnamed thing.
+_QUALIFIES_NEXT = re.compile(r"\s+(?!(?:which|that|to|for|and|or|with|in|on|of|by|as|is|are|"
+                             r"was|were|can|could|will|would|from|via|using|based|where|"
+                             r"while|when|the|a|an|its|their|this|these)\b)[a-z][a-z-]+")
+_PART_HEADS = {"token", "tokens", "loss", "block", "unit", "component", "head", "encoder",
+               "decoder", "network", "cache", "operator", "kernel", "engine", "module", "layer"}
+
+
+def _qualifies_next(text: str, at: int, patterns: Patterns) -> bool:
+    """Whether the defined name ending at ``at`` only qualifies a lower-case noun after it
+    ("a physical resource block (PRB) assignment strategy"); a part's own head ("an instance
+    boundary enhancement (IBE) module") does not count."""
+    m = _QUALIFIES_NEXT.match(text, at)
+    if m is None:
+        return False
+    word = m.group(0).split()[-1]
+    return word not in patterns.novel_heads and word not in _PART_HEADS
 
 
 # A plural kind after a name: "OpenQA systems", "RAG pipelines".

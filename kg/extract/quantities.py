@@ -29,7 +29,7 @@ _FACTOR_RE = re.compile(
     r"speedup|throughput))"
     r"|\b(two|three|four|five|six|seven|eight|nine|ten)(?:\s+times|-fold)\b",
     re.I)
-_DIGIT_TIMES = re.compile(r"\d(?:\s*(?:[xX×]|[tT][iI][mM][eE][sS])(?![\w])|-[fF][oO][lL][dD]\b|"
+_DIGIT_TIMES = re.compile(r"\d[\d,]*(?:\s*(?:[xX×]|[tT][iI][mM][eE][sS])(?![\w])|-[fF][oO][lL][dD]\b|"
                           r"\s+[fF][oO][lL][dD]\b)")
 # What a factor in words holds ("three times", "3-fold", "twice as fast").
 _WORD_FACTOR_SIGNS = ("times", "fold", "twice", "double", "triple")

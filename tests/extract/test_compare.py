@@ -184,3 +184,12 @@ def test_compare_prior_work_on_hardware_and_numbers_listed_before_the_cue() -> N
     claims = _claims("Zephyrus gives up to 161x and 5x speedup compared to the previous work "
                      "on many-core CPUs and V100.")
     assert claims["CPU"]["factor"] == "161" and claims["NVIDIA V100"]["factor"] == "5"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Zephyrus is 1.4x faster than state-of-the-art LLM inference engines.",
+    "Zephyrus beats the most effective baseline by 230%.",
+    "Zephyrus is 1.8x faster than low-precision kernels.",
+])
+def test_compare_vague_or_plural_descriptions_are_no_baseline(sentence: str) -> None:
+    assert _beats(sentence) == set()

@@ -468,3 +468,13 @@ def test_rules_one_word_adjectives_defined_as_acronyms_are_no_entities() -> None
         "We compare Standalone (SA) and audio-visual (AV) deployments of Retrieval (RT).")))
     found = set().union(*relations.values())
     assert not found & {"Standalone", "audio-visual"}
+
+
+def test_rules_a_definition_that_qualifies_a_longer_noun_is_not_the_contribution() -> None:
+    relations = _relations(Paper(id="p", title="A study of radio networks", abstract=(
+        "Finally, we present a physical resource block (PRB) assignment optimization strategy "
+        "using reinforcement learning.")))
+    assert "physical resource block" not in relations.get("proposes", set())
+    relations = _relations(Paper(id="p", title="A study of detectors", abstract=(
+        "We develop a new instance boundary enhancement (IBE) module for convolutions.")))
+    assert "instance boundary enhancement" in relations["proposes"]

@@ -29,8 +29,8 @@ _FACTOR_RE = re.compile(
     r"speedup|throughput))"
     r"|\b(two|three|four|five|six|seven|eight|nine|ten)(?:\s+times|-fold)\b",
     re.I)
-_DIGIT_TIMES = re.compile(r"\d[\d,]*(?:\s*(?:[xX×]|[tT][iI][mM][eE][sS])(?![\w])|-[fF][oO][lL][dD]\b|"
-                          r"\s+[fF][oO][lL][dD]\b)")
+_DIGIT_TIMES = re.compile(r"\d[\d,]*(?:\s*(?:[xX×]|[tT][iI][mM][eE][sS])(?![\w])|"
+                          r"-[fF][oO][lL][dD]\b|\s+[fF][oO][lL][dD]\b)")
 # What a factor in words holds ("three times", "3-fold", "twice as fast").
 _WORD_FACTOR_SIGNS = ("times", "fold", "twice", "double", "triple")
 _PERCENT_RE = re.compile(rf"(?<![\w.])(?:({_NUMBER})\s*\\?%?{_RANGE_SEP})?({_NUMBER})\s*\\?%")

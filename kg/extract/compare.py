@@ -348,8 +348,10 @@ def find_comparisons(sentences: list[Sentence], candidates: list[Candidate],
     main = _main_system(proposed, sentences[0])
     metrics = [c for c in candidates if c.type == "Metric"]
     out: list[Comparison] = []
+    compared: list[Candidate] = []  # the systems the paper says it compares with
     for sentence in sentences[1:]:
-        claims = _sentence_claims(sentence, candidates, main, patterns)
+        claims = _sentence_claims(sentence, candidates, main, patterns, compared)
+        compared = compared or _compared_with(sentence, candidates, patterns)
         claims_found = len(out)
         for i, claim in enumerate(claims):
             windows = _windows(sentence.text, claims, i)
@@ -413,8 +415,40 @@ def _main_system(proposed: list[Candidate], title: Sentence) -> Candidate | None
     return proposed[0] if len(proposed) == 1 else None
 
 
+# "We ... compare quantitatively to AdaScale and YOLOv3", "compared against A, B and C".
+_COMPARE_WITH = re.compile(r"\bcompar(?:e|es|ed|ing)\b(?:\s+[a-z]+){0,3}?\s+(?:to|with|against)\s+",
+                           re.I)
+# "outshines all baselines": the baselines the paper named when it said what it compares with.
+_ALL_BASELINES = re.compile(r"\s*(?:all|each|every)\s+(?:of\s+)?(?:the\s+)?(?:other\s+)?"
+                            r"(?:baselines?|competitors|compared\s+(?:methods|systems|"
+                            r"approaches))\b", re.I)
+
+
+def _compared_with(sentence: Sentence, candidates: list[Candidate],
+                   patterns: Patterns) -> list[Candidate]:
+    """The systems a sentence in the paper's voice says it compares with, as a list: known
+    ones and product-like names ("compare quantitatively to AdaScale and YOLOv3")."""
+    m = _COMPARE_WITH.search(sentence.text)
+    if m is None or not re.search(r"\b(?:we|our)\b", sentence.text[:m.start()], re.I):
+        return []
+    found = [(s_, c) for s_, c in _mentions_in(candidates, sentence.start + m.end(),
+                                                sentence.end)
+             if c.type in ("Technique", "Model") and not c.proposed]
+    found += _unknown_names(sentence, m.end(), len(sentence.text), candidates, patterns)
+    found.sort(key=lambda h: h[0])
+    if not found or found[0][0] - sentence.start - m.end() > 5:
+        return []
+    listed = [found[0]]
+    for s_, c in found[1:]:
+        between = sentence.text[listed[-1][0] - sentence.start: s_ - sentence.start]
+        if len(between) < 40 and re.search(r",|\band\b", between):
+            listed.append((s_, c))
+    return [c for _, c in listed]
+
+
 def _sentence_claims(sentence: Sentence, candidates: list[Candidate],
-                     main: Candidate | None, patterns: Patterns) -> list[_Claim]:
+                     main: Candidate | None, patterns: Patterns,
+                     compared: list[Candidate] = ()) -> list[_Claim]:
     """The cues of one sentence, each with its winner and losers; cues whose comparison is
     not the paper's own are left out, cues with no named loser kept (they bound windows)."""
     lower = sentence.text.lower()
@@ -439,10 +473,16 @@ def _sentence_claims(sentence: Sentence, candidates: list[Candidate],
         if not own and others and not speaks_as_self:
             continue
         losers = []
-        for pos, loser in _losers(sentence, cue_end, candidates, patterns):
+        named = _losers(sentence, cue_end, candidates, patterns)
+        if compared and _ALL_BASELINES.match(sentence.text, cue_end):
+            # "outshines all baselines": those it said it compares with, at the cue, beside
+            # any the sentence names as examples
+            known = {c.id for _, c in named}
+            named += [(sentence.start + cue_start, c) for c in compared if c.id not in known]
+        for pos, loser in named:
             if loser is winner:
                 continue
-            end = next((e for s, e in loser.spans if s == pos), pos)
+            end = next((e for s, e in loser.spans if s == pos), pos + cue_end - cue_start)
             losers.append((pos - sentence.start, end - sentence.start, loser))
         claims.append(_Claim(cue_start, cue_end, winner, losers))
     return claims
@@ -458,8 +498,11 @@ def _windows(text: str, claims: list[_Claim], i: int) -> tuple[int, int, int, in
     claim = claims[i]
     before_start = 0
     if i:
+        # after the previous cue's losers, unless they stand past this cue ("outshines all
+        # baselines, e.g., ... 52% lower latency over YOLOv3": the example is named last)
         prev = claims[i - 1]
-        before_start = max([prev.cue_end, *(e for _, e, _ in prev.losers)])
+        before_start = max([prev.cue_end, *(e for _, e, _ in prev.losers
+                                            if e <= claim.cue_start)])
     after_start = max([claim.cue_end, *(e for _, e, _ in claim.losers)])
     after_end = claims[i + 1].cue_start if i + 1 < len(claims) else len(text)
     if i + 1 < len(claims) and claims[i + 1].losers:

@@ -193,3 +193,12 @@ def test_compare_prior_work_on_hardware_and_numbers_listed_before_the_cue() -> N
 ])
 def test_compare_vague_or_plural_descriptions_are_no_baseline(sentence: str) -> None:
     assert _beats(sentence) == set()
+
+
+def test_compare_all_baselines_are_those_the_paper_compares_with() -> None:
+    claims = _claims("We compare quantitatively to Aurora and vLLM. Zephyrus outshines all "
+                     "baselines, e.g., it achieves 52% lower latency over vLLM.")
+    assert set(claims) == {"Aurora", "vLLM"}
+    assert claims["vLLM"]["percent"] == "52" and "percent" not in claims["Aurora"]
+    # without a sentence saying what it compares with, "all baselines" names nobody
+    assert _claims("Zephyrus outshines all baselines in latency.") == {}

@@ -66,6 +66,13 @@ class Comparison:
     values: tuple[tuple[str, str], ...]
 
 
+_PARITY = re.compile(
+    r"\b(?:comparable\s+to|on\s+par\s+with|matches|matching)(?=[^.;]*?\b(?:while|whilst|"
+    r"but|and)\s+(?:\w+\s+){0,2}?(?:reduc\w*|lower\w*|cut\w*|sav\w*|halv\w*|"
+    r"us(?:es|ing)\s+(?:\S+\s+){0,2}?(?:less|fewer)|requir\w*\s+(?:\S+\s+){0,2}?"
+    r"(?:less|fewer))\b)")
+
+
 def _cues(lower: str, patterns: Patterns) -> list[tuple[int, int, str]]:
     out = [(m.start(), m.end(), "verb") for m in patterns.outperform_re.finditer(lower)]
     has_comparative = patterns.comparative_re.search(lower) is not None
@@ -74,6 +81,10 @@ def _cues(lower: str, patterns: Patterns) -> list[tuple[int, int, str]]:
             if m.group(0) in ("over", "than") and _NUMBER_AFTER.match(lower, m.end()):
                 continue  # "over 11x", "more than 10,000": a quantity, not a baseline
             out.append((m.start(), m.end(), "prep"))
+    if "comparable" in lower or "on par" in lower or "match" in lower:
+        # "comparable to X while substantially reducing resource requirements": parity on
+        # one quantity and a gain on another is a claim over X
+        out.extend((m.start(), m.end(), "parity") for m in _PARITY.finditer(lower))
     out.sort()
     # Drop cues inside a longer cue ("compared to" vs "to").
     kept: list[tuple[int, int, str]] = []
@@ -145,7 +156,8 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
                               rules=["outperforms.v1"]))]
     first, loser = found[0]
     surface = sentence.text[first - sentence.start:dict(loser.spans)[first] - sentence.start]
-    if not in_examples and (_vague(sentence.text, first - sentence.start, loser, patterns) or (
+    if not in_examples and (_vague(sentence.text, first - sentence.start, loser, patterns,
+                                   cue_end) or (
             _is_vague_phrase(gap, patterns) and not is_name(surface))):
         # A known word inside a vague baseline ("existing serverful and serverless FL
         # systems") is not the loser; a name in apposition to it is ("than the
@@ -316,12 +328,14 @@ def _is_vague_phrase(text: str, patterns: Patterns) -> bool:
         " " in v and v in lower for v in patterns.vague_baselines)
 
 
-def _vague(text: str, pos: int, candidate: Candidate, patterns: Patterns) -> bool:
+def _vague(text: str, pos: int, candidate: Candidate, patterns: Patterns,
+           cue_end: int = 0) -> bool:
     """ "standard FL methods", "prior FL baselines", "existing MoE systems": not a named loser.
 
-    ``pos`` is the mention's offset in the sentence ``text``.
+    ``pos`` is the mention's offset in the sentence ``text``; the words looked at start after
+    the cue (``cue_end``), so the cue itself ("comparable to") is not read as a vague word.
     """
-    before = re.findall(r"[a-z-]+", text[max(0, pos - 40): pos].lower())[-2:]
+    before = re.findall(r"[a-z-]+", text[max(0, pos - 40, cue_end): pos].lower())[-2:]
     if any(w in patterns.vague_baselines for w in before):
         return True
     mention = re.match(r"[\w.+-]+(?:\s+[\w.+-]+)*?(?=[\s,.;:)]|$)", text[pos:])
@@ -339,6 +353,7 @@ class _Claim:
     cue_end: int
     winner: Candidate | None
     losers: list[tuple[int, int, Candidate]]  # (start, end, loser)
+    kind: str = "verb"  # "verb", "prep" or "parity" (as _cues names them)
 
 
 def find_comparisons(sentences: list[Sentence], candidates: list[Candidate],
@@ -453,7 +468,7 @@ def _sentence_claims(sentence: Sentence, candidates: list[Candidate],
     not the paper's own are left out, cues with no named loser kept (they bound windows)."""
     lower = sentence.text.lower()
     claims: list[_Claim] = []
-    for cue_start, cue_end, _kind in _cues(lower, patterns):
+    for cue_start, cue_end, kind in _cues(lower, patterns):
         before = _mentions_in(candidates, sentence.start, sentence.start + cue_start)
         own = [c for _, c in before if c.proposed and c.type in ("Technique", "Model")]
         others = [c for _, c in before if not c.proposed and c.type in ("Technique", "Model")]
@@ -484,7 +499,7 @@ def _sentence_claims(sentence: Sentence, candidates: list[Candidate],
                 continue
             end = next((e for s, e in loser.spans if s == pos), pos + cue_end - cue_start)
             losers.append((pos - sentence.start, end - sentence.start, loser))
-        claims.append(_Claim(cue_start, cue_end, winner, losers))
+        claims.append(_Claim(cue_start, cue_end, winner, losers, kind))
     return claims
 
 
@@ -594,6 +609,10 @@ def _claim_metric(sentence: Sentence, claim: _Claim, windows: tuple[int, int, in
     speedup a factor implies), else the metric nearest the cue in the sentence."""
     base = sentence.start
     spans = [(base + windows[0], base + windows[1]), (base + claim.cue_end, base + windows[3])]
+    if claim.kind == "parity":
+        # "accuracy comparable to X while reducing resource requirements": the gain is what
+        # follows the baseline
+        spans = spans[1:]
     near = [(s, c) for lo, hi in spans for s, c in _mentions_in(metrics, lo, hi)]
     named = [(s, c) for s, c in near if c.rules != ["metric_phrase.v1"]
              or not (c.concept is not None and c.concept.id == "metric/speedup")]

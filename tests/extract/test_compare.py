@@ -202,3 +202,11 @@ def test_compare_all_baselines_are_those_the_paper_compares_with() -> None:
     assert claims["vLLM"]["percent"] == "52" and "percent" not in claims["Aurora"]
     # without a sentence saying what it compares with, "all baselines" names nobody
     assert _claims("Zephyrus outshines all baselines in latency.") == {}
+
+
+def test_compare_parity_on_one_quantity_and_a_gain_on_another_is_a_claim() -> None:
+    claims = _claims("Zephyrus achieves accuracy comparable to vLLM while substantially reducing "
+                     "resource requirements.")
+    assert set(claims) == {"vLLM"} and claims["vLLM"]["metric"] == "resource consumption"
+    # parity alone claims nothing
+    assert _claims("Zephyrus achieves accuracy comparable to vLLM on all tasks.") == {}

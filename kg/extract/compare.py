@@ -408,10 +408,12 @@ def _contrast(sentence: Sentence, candidates: list[Candidate], main: Candidate |
         own = [c for _, c in before if c.proposed and c.type in ("Technique", "Model")]
         if not own and not re.search(r"\b(?:we|our)\b", text[clause:m.start()], re.I):
             continue
-        mine = re.findall(r"(\d[\d.,]*)\s*([A-Za-z%/]+)", text[clause:m.start()])
         value = re.match(r"(\d[\d.,]*)\s*([A-Za-z%/]+)", text[only.end():])
-        same = [number for number, unit in mine if value is not None and unit == value.group(2)]
-        if not same or value is None:
+        if value is None:
+            continue
+        mine = re.findall(r"(\d[\d.,]*)\s*([A-Za-z%/]+)", text[clause:m.start()])
+        same = [number for number, unit in mine if unit == value.group(2)]
+        if not same:
             continue  # not two values of one quantity
         values = (("baseline_value", f"{value.group(1)} {value.group(2)}"),
                   ("value", f"{same[-1]} {value.group(2)}"))
@@ -428,6 +430,38 @@ def _main_system(proposed: list[Candidate], title: Sentence) -> Candidate | None
     if titled:
         return titled[0]
     return proposed[0] if len(proposed) == 1 else None
+
+
+# A comparison read backwards: "X is outperformed by Y", "X is 2x slower than Y".
+_PASSIVE_BY = re.compile(r"(?:ed|en|one)\s+by\s*$")
+_WORSE = re.compile(r"\b(?:slower|worse|less\s+(?:accurate|efficient|scalable)|inferior|"
+                    r"costlier|more\s+expensive)\s+$")
+
+
+def _flipped(sentence: Sentence, cue_start: int, cue_end: int, candidates: list[Candidate],
+             kind: str) -> _Claim | None:
+    """A claim whose loser comes first: the other systems named before the cue lose to the
+    paper's system named right after it ("FlexGen is outperformed by Zephyrus", "vLLM is
+    2.4x slower than Zephyrus")."""
+    lower = sentence.text.lower()
+    if kind == "verb":
+        if not _PASSIVE_BY.search(lower, 0, min(len(lower), cue_end + 4)):
+            return None
+        after_at = cue_end + 4
+    elif not _WORSE.search(lower, max(0, cue_start - 30), cue_start):
+        return None
+    else:
+        after_at = cue_end
+    after = _mentions_in(candidates, sentence.start + after_at, sentence.end)
+    if not after or after[0][0] - sentence.start - after_at > 6 or not after[0][1].proposed:
+        return None
+    clause = max(lower.rfind(";", 0, cue_start), lower.rfind(",", 0, cue_start)) + 1
+    before = [(s_, c) for s_, c in _mentions_in(candidates, sentence.start + clause,
+                                                 sentence.start + cue_start)
+              if c.type in ("Technique", "Model") and not c.proposed]
+    losers = [(s_ - sentence.start, next(e for b, e in c.spans if b == s_) - sentence.start, c)
+              for s_, c in before]
+    return _Claim(cue_start, cue_end, after[0][1], losers, kind) if losers else None
 
 
 # "We ... compare quantitatively to AdaScale and YOLOv3", "compared against A, B and C".
@@ -475,6 +509,11 @@ def _sentence_claims(sentence: Sentence, candidates: list[Candidate],
         speaks_as_self = re.search(
             r"\b(?:we|our|it|the proposed|proposed)\b|^this (?:approach|method|"
             r"system|framework|design|technique|work|model)\b", lower[:cue_start])
+        flipped = _flipped(sentence, cue_start, cue_end, candidates, kind) if (
+            others and not own) else None
+        if flipped is not None:
+            claims.append(flipped)  # "vLLM is outperformed by Zephyrus"
+            continue
         if own:
             winner: Candidate | None = own[-1]
         elif speaks_as_self or not others:

@@ -210,3 +210,17 @@ def test_compare_parity_on_one_quantity_and_a_gain_on_another_is_a_claim() -> No
     assert set(claims) == {"vLLM"} and claims["vLLM"]["metric"] == "resource consumption"
     # parity alone claims nothing
     assert _claims("Zephyrus achieves accuracy comparable to vLLM on all tasks.") == {}
+
+
+@pytest.mark.parametrize(("sentence", "factor"), [
+    ("In our experiments, vLLM is outperformed by Zephyrus by 2.4x in throughput.", "2.4"),
+    ("DeepSpeed and vLLM are 3.1x slower than Zephyrus on A100 GPUs.", "3.1"),
+])
+def test_compare_direction_read_from_the_sentence(sentence: str, factor: str) -> None:
+    claims = _claims(sentence)
+    assert claims and all(v["factor"] == factor for v in claims.values())
+    assert "Zephyrus" not in claims  # the paper's system is the winner, never the loser
+
+
+def test_compare_two_other_systems_compared_are_not_recorded() -> None:
+    assert _claims("vLLM outperforms DeepSpeed by 2x.") == {}

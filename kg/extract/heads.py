@@ -17,14 +17,18 @@ def head_concepts(label: str, entity_type: str, vocab: Vocabulary) -> tuple[str,
     """The vocabulary concept a new name is a kind of, by its head words: "weeding accuracy"
     is an "accuracy", "block-sparse KV cache" a "KV cache"."""
     words = norm_key(label).split()
-    for size in (3, 2, 1):
-        if len(words) > size:
-            # A model's family is its first words ("Llama 3 70B" is a "Llama 3"); anything
-            # else is a kind of its last words.
-            part = words[:size] if entity_type == "Model" else words[-size:]
-            concept = vocab.lookup(" ".join(part), entity_type)
-            if concept is not None and concept.match:
-                return (concept.id,)
+    # A model's family is its first words ("Llama 3 70B" is a "Llama 3"); anything else is a
+    # kind of its last words, and a device also of its first ("Raspberry Pi 4" is a
+    # "Raspberry Pi", "Jetson Orin Nano" a "Jetson Orin").
+    ends = ("first",) if entity_type == "Model" else (
+        ("last", "first") if entity_type == "Hardware" else ("last",))
+    for end in ends:
+        for size in (3, 2, 1):
+            if len(words) > size:
+                part = words[:size] if end == "first" else words[-size:]
+                concept = vocab.lookup(" ".join(part), entity_type)
+                if concept is not None and concept.match:
+                    return (concept.id,)
     return ()
 
 

@@ -111,6 +111,13 @@ def collect_candidates(
         if match.surface in patterns.prose_words and \
                 prose_sense(text, match.start, match.end, patterns):
             continue  # "has received much attention": the English word, not the mechanism
+        model = _designation(text, match)
+        if model is not None:
+            # "Raspberry Pi 4", "Jetson Orin Nano": the product, a kind of its family
+            candidate = Candidate("Hardware", text[match.start:model])
+            candidate.add((match.start, model), "product.v1")
+            registry.add(candidate)
+            continue
         candidate = Candidate(match.concept.type, match.concept.label, concept=match.concept)
         candidate.add((match.start, match.end), "vocab.v1", alias=match.surface)
         registry.add(candidate)
@@ -311,6 +318,31 @@ def _coordinated(text: str, matches: list[Match], vocab: Vocabulary) -> list[Mat
                 start = m.start(1) + w.start()
                 out.append(Match(start, start + len(w.group(0)), w.group(0), concept, False))
     return out
+
+
+# A model designation after a product family: "4", "Nano", "Xavier NX", "865", "M2 Pro" (not
+# a size or a count: "80GB", "4 GPUs").
+_DESIGNATION = re.compile(r"(?:\s+(?:[A-Z]{0,3}\d{1,4}[A-Za-z]{0,2}|Ti|Nano|NX|AGX|Pro|Max|Ultra|"
+                          r"Plus|Super|Mini|Lite|Orin|Xavier)(?![\w-])){1,2}")
+_NOT_DESIGNATION = re.compile(r"\d+\s*(?:[KMGT]B|[GM]Hz|[mk]?W|nm|x|GPUs?|CPUs?|cores?|nodes?|"
+                              r"bits?|B\b)", re.I)
+
+
+def _designation(text: str, match: Match) -> int | None:
+    """Where a product's name ends when a model designation follows its family's vocabulary
+    name ("Raspberry Pi 4", "Jetson Orin Nano"); None when nothing does, or the family is a
+    short class acronym ("GPU 0", "CPU 2") or the number is a size or count ("A100 80GB")."""
+    if match.concept.type != "Hardware" or (match.acronym and len(match.surface) <= 5):
+        return None
+    m = _DESIGNATION.match(text, match.end)
+    if m is None or _NOT_DESIGNATION.match(text, match.end + len(m.group(0)) -
+                                           len(m.group(0).lstrip())):
+        return None
+    end = m.end()
+    rest = text[end:end + 12]
+    if re.match(r"\s*(?:[KMGT]B|[GM]Hz|[mk]?W|nm|x|GPUs?|CPUs?|cores?|nodes?)\b", rest, re.I):
+        return None  # "Pi 4 GB", "Orin 2 GPUs"
+    return end
 
 
 def _absorb_class_heads(matches: list[Match], text: str, vocab: Vocabulary) -> list[Match]:

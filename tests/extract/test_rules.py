@@ -478,3 +478,14 @@ def test_rules_a_definition_that_qualifies_a_longer_noun_is_not_the_contribution
     relations = _relations(Paper(id="p", title="A study of detectors", abstract=(
         "We develop a new instance boundary enhancement (IBE) module for convolutions.")))
     assert "instance boundary enhancement" in relations["proposes"]
+
+
+def test_rules_a_product_is_its_family_plus_a_designation() -> None:
+    paper = Paper(id="p", title="A study of devices", abstract=(
+        "We deploy on a Google Pixel 7 Pro, a Snapdragon 888 board, GPU 0 and an NVIDIA A100 "
+        "80GB GPU."))
+    findings = get_extractor()(paper)
+    hardware = {e.label: e for e in findings.entities if e.type == "Hardware"}
+    assert hardware["Google Pixel 7 Pro"].broader == ("hardware/google-pixel",)
+    assert "Snapdragon 888" in hardware
+    assert "NVIDIA A100" in hardware and "GPU" in hardware  # no size, no index as a model

@@ -15,7 +15,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from kg.extract.candidates import Candidate, sentence_of
+from kg.extract.candidates import Candidate, sentence_index, sentence_of
 from kg.extract.compare import find_comparisons
 from kg.extract.context import is_background, is_negated, is_survey
 from kg.extract.heads import head_concepts
@@ -112,7 +112,7 @@ class RulesExtractor:
                     is_negated(text, start) for start, _ in candidate.spans):
                 continue  # "starting from base models without distillation": not used
             if candidate.type in ("Technique", "Model") and all(
-                    background[sentences.index(sentence_of(sentences, start))]
+                    background[sentence_index(sentences, start)]
                    for start, _ in candidate.spans):
                 continue  # named only as what others did ("while recent advances like o1 ...")
             if survey and candidate.type == "Metric" and not any(

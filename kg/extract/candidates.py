@@ -8,8 +8,11 @@ vocabulary, "Key-Value (KV) cache" by a definition) is one candidate with every 
 
 from __future__ import annotations
 
+import bisect
 import functools
+import operator
 import re
+import sys
 from dataclasses import dataclass, field
 
 from kg.extract.text import Sentence
@@ -18,7 +21,8 @@ from kg.normalize import norm_key
 from kg.vocab import Concept
 
 __all__ = ["GENERIC_LABELS", "MODIFIER_AFTER", "MODIFIER_SUFFIX", "NAME_RE", "Candidate",
-           "Registry", "is_name", "joins_word", "name_key", "sentence_of", "word_spans"]
+           "Registry", "is_name", "joins_word", "name_key", "sentence_index", "sentence_of",
+           "word_spans"]
 
 
 # A product-like name: a capital, then letters/digits, with inner hyphens or dots.
@@ -52,10 +56,23 @@ class Candidate:
         base = list(self.concept.names) if self.concept else [self.label]
         return list(dict.fromkeys(base + self.aliases))
 
+    def first_end(self, start: int) -> int | None:
+        """The end of the first (shortest) mention starting at ``start``, if any."""
+        at = bisect.bisect_left(self.spans, (start, -1))
+        return self.spans[at][1] if at < len(self.spans) and self.spans[at][0] == start \
+            else None
+
+    def last_end(self, start: int) -> int | None:
+        """The end of the last (longest) mention starting at ``start``, if any."""
+        at = bisect.bisect_right(self.spans, (start, sys.maxsize)) - 1
+        return self.spans[at][1] if at >= 0 and self.spans[at][0] == start else None
+
     def add(self, span: tuple[int, int], rule: str, alias: str | None = None) -> None:
-        if span not in self.spans:
-            self.spans.append(span)
-            self.spans.sort()
+        # The spans stay sorted; a binary search keeps adding a mention cheap when a long
+        # text repeats one name thousands of times.
+        at = bisect.bisect_left(self.spans, span)
+        if at == len(self.spans) or self.spans[at] != span:
+            self.spans.insert(at, span)
         if rule not in self.rules:
             self.rules.append(rule)
         if alias and alias not in self.aliases and norm_key(alias) != norm_key(self.label):
@@ -87,12 +104,18 @@ def _is_name_part(part: str) -> bool:
     return any(c.isupper() for c in part[1:])
 
 
+def sentence_index(sentences: list[Sentence], pos: int) -> int:
+    """The index of the sentence holding character ``pos`` (of the next one when ``pos`` is
+    in the space between two), by binary search: sentences are in text order."""
+    return min(bisect.bisect_right(sentences, pos, key=_END), len(sentences) - 1)
+
+
 def sentence_of(sentences: list[Sentence], pos: int) -> Sentence:
     """The sentence holding character ``pos``."""
-    for sentence in sentences:
-        if sentence.start <= pos < sentence.end or pos < sentence.start:
-            return sentence
-    return sentences[-1]
+    return sentences[sentence_index(sentences, pos)]
+
+
+_END = operator.attrgetter("end")
 
 
 class Registry:
@@ -116,7 +139,7 @@ class Registry:
                 existing = self.by_name.get(key)
                 if existing is not None:
                     break
-        if existing is not None:
+        if existing is not None and existing is not candidate:  # itself: nothing to merge
             for span in candidate.spans:
                 existing.add(span, candidate.rules[0] if candidate.rules else "merge")
             known = {name_key(n) for n in existing.names()}

@@ -10,7 +10,10 @@ A comparison between two systems that are not the paper's own is not recorded.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.extract.candidates import MODIFIER_AFTER, MODIFIER_SUFFIX, NAME_RE, Candidate, is_name
@@ -95,14 +98,55 @@ def _cues(lower: str, patterns: Patterns) -> list[tuple[int, int, str]]:
     return kept
 
 
+class Mentions(list):
+    """The candidates of one paper, with every mention indexed by position.
+
+    A list of the candidates (it is passed wherever one is), plus a sorted index of their
+    spans, so that "the mentions between two offsets" and "is this range inside a mention"
+    cost a binary search, not a pass over every mention: a long abstract that repeats a
+    name thousands of times would otherwise make comparisons cost the cube of its length.
+    """
+
+    def __init__(self, candidates: Iterable[Candidate]):
+        super().__init__(candidates)
+        # (start, candidate's place, end): the order a scan candidate by candidate, then a
+        # stable sort by start, would give
+        self._spans = sorted((s, i, e) for i, c in enumerate(self) for s, e in c.spans)
+        self._starts = [s for s, _, _ in self._spans]
+        self._reach = list(itertools.accumulate((e for _, _, e in self._spans), max))
+
+    def within(self, start: int, end: int) -> list[tuple[int, Candidate]]:
+        """(start, candidate) of every mention inside ``[start, end)``, by position."""
+        hits = []
+        for at in range(bisect.bisect_left(self._starts, start), len(self._spans)):
+            s, i, e = self._spans[at]
+            if s >= end:
+                break
+            if e <= end:
+                hits.append((s, self[i]))
+        return hits
+
+    def cover(self, start: int, end: int) -> bool:
+        """Whether some mention spans all of ``[start, end)``."""
+        at = bisect.bisect_right(self._starts, start) - 1
+        return at >= 0 and self._reach[at] >= end
+
+
+def _as_mentions(candidates: list[Candidate]) -> Mentions:
+    return candidates if isinstance(candidates, Mentions) else Mentions(candidates)
+
+
+def _own_mentions(candidates: list[Candidate]) -> Mentions:
+    """The mentions of the paper's own names (indexed once per paper)."""
+    mentions = _as_mentions(candidates)
+    own = getattr(mentions, "own", None)
+    if own is None:
+        own = mentions.own = Mentions(c for c in mentions if c.proposed)
+    return own
+
+
 def _mentions_in(candidates: list[Candidate], start: int, end: int) -> list[tuple[int, Candidate]]:
-    hits = []
-    for candidate in candidates:
-        for s, e in candidate.spans:
-            if start <= s and e <= end:
-                hits.append((s, candidate))
-    hits.sort(key=lambda h: h[0])
-    return hits
+    return _as_mentions(candidates).within(start, end)
 
 
 def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
@@ -120,18 +164,18 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
     stop = _CLAUSE_END.search(rest)
     region_end = region_start + (stop.start() if stop else len(rest))
     # A known name inside the paper's own name ("MoE" in "SE-MoE") is not a mention of it.
-    own = [span for c in candidates if c.proposed for span in c.spans]
+    own = _own_mentions(candidates)
     # Nor is one that only qualifies a kind ("than Transformer-based TTI models"), unless the
     # kind is a baseline built on it ("the BM25-based and DPR-based baseline readers").
     found = [(s, c) for s, c in _mentions_in(candidates, region_start, region_end)
              if c.type in ("Technique", "Model") and not c.proposed
-             and not any(os_ <= s < oe for os_, oe in own)
-             and not _qualifies_a_kind(sentence.text, dict(c.spans)[s] - sentence.start)]
+             and not own.cover(s, s + 1)
+             and not _qualifies_a_kind(sentence.text, c.last_end(s) - sentence.start)]
     unknown = _unknown_names(sentence, cue_end, region_end - sentence.start, candidates,
                              patterns)
     if unknown and (not found or unknown[0][0] < found[0][0] or (
             unknown[0][0] == found[0][0] and
-            unknown[0][1].spans[0][1] > dict(found[0][1].spans)[found[0][0]])):
+            unknown[0][1].spans[0][1] > found[0][1].last_end(found[0][0]))):
         # First, or longer at the same place: "DeepSpeed-MoE" is not DeepSpeed.
         return unknown
     if not found or found[0][0] - region_start >= 80:
@@ -155,7 +199,7 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
         return [(s, Candidate("Technique", label, spans=[(s, s + len(label))],
                               rules=["outperforms.v1"]))]
     first, loser = found[0]
-    surface = sentence.text[first - sentence.start:dict(loser.spans)[first] - sentence.start]
+    surface = sentence.text[first - sentence.start:loser.last_end(first) - sentence.start]
     if not in_examples and (_vague(sentence.text, first - sentence.start, loser, patterns,
                                    cue_end) or (
             _is_vague_phrase(gap, patterns) and not is_name(surface))):
@@ -301,7 +345,7 @@ def _unknown_names(sentence: Sentence, cue_end: int, limit: int, candidates: lis
         if not named or word.lower() in patterns.vague_baselines:
             break
         s = sentence.start + n.start()
-        if any(cs <= s and s + len(word) <= ce for c in candidates for cs, ce in c.spans):
+        if _as_mentions(candidates).cover(s, s + len(word)):
             break  # a known name: the caller's list of mentions has it
         if out and lowered in patterns.not_entities:
             break  # "NPU-only LLM engines": a known word after the name ends the list
@@ -359,9 +403,10 @@ class _Claim:
 def find_comparisons(sentences: list[Sentence], candidates: list[Candidate],
                      patterns: Patterns) -> list[Comparison]:
     """Every comparison the paper claims for its own system, in text order."""
+    candidates = Mentions(candidates)
     proposed = [c for c in candidates if c.proposed and c.type in ("Technique", "Model")]
     main = _main_system(proposed, sentences[0])
-    metrics = [c for c in candidates if c.type == "Metric"]
+    metrics = Mentions(c for c in candidates if c.type == "Metric")
     out: list[Comparison] = []
     compared: list[Candidate] = []  # the systems the paper says it compares with
     for sentence in sentences[1:]:
@@ -399,7 +444,7 @@ def _contrast(sentence: Sentence, candidates: list[Candidate], main: Candidate |
                 after[0][1].type not in ("Technique", "Model"):
             continue
         loser = after[0][1]
-        name_end = next(e for s_, e in loser.spans if s_ == after[0][0]) - sentence.start
+        name_end = loser.first_end(after[0][0]) - sentence.start
         only = _ONLY_VALUE.match(text, name_end)
         if only is None:
             continue
@@ -459,7 +504,7 @@ def _flipped(sentence: Sentence, cue_start: int, cue_end: int, candidates: list[
     before = [(s_, c) for s_, c in _mentions_in(candidates, sentence.start + clause,
                                                  sentence.start + cue_start)
               if c.type in ("Technique", "Model") and not c.proposed]
-    losers = [(s_ - sentence.start, next(e for b, e in c.spans if b == s_) - sentence.start, c)
+    losers = [(s_ - sentence.start, c.first_end(s_) - sentence.start, c)
               for s_, c in before]
     return _Claim(cue_start, cue_end, after[0][1], losers, kind) if losers else None
 
@@ -536,7 +581,8 @@ def _sentence_claims(sentence: Sentence, candidates: list[Candidate],
         for pos, loser in named:
             if loser is winner:
                 continue
-            end = next((e for s, e in loser.spans if s == pos), pos + cue_end - cue_start)
+            end = loser.first_end(pos)
+            end = pos + cue_end - cue_start if end is None else end
             losers.append((pos - sentence.start, end - sentence.start, loser))
         claims.append(_Claim(cue_start, cue_end, winner, losers, kind))
     return claims

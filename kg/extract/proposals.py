@@ -186,13 +186,18 @@ def mark_proposed(text: str, sentences: list[Sentence], registry: Registry,
         for span in word_spans(text, prefix):
             candidate.add(span, "proposed.v1")
 
+    spread: set[tuple[int, str]] = set()  # (candidate, name) whose mentions are all added
+
     def propose(candidate: Candidate, span: tuple[int, int]) -> Candidate:
         candidate.add(span, "proposed.v1")
         candidate.proposed = True
         candidate.proposed_span = candidate.proposed_span or span
         candidate = registry.add(candidate)
-        for word_span in word_spans(text, text[span[0]:span[1]]):
-            candidate.add(word_span, "proposed.v1")
+        name = text[span[0]:span[1]]
+        if (id(candidate), name) not in spread:  # once per name, not once per mention
+            spread.add((id(candidate), name))
+            for word_span in word_spans(text, name):
+                candidate.add(word_span, "proposed.v1")
         return candidate
 
     # Sentences whose subject is the paper's own system ("Parrot proposes Semantic Variable",

@@ -489,3 +489,20 @@ def test_rules_a_product_is_its_family_plus_a_designation() -> None:
     assert hardware["Google Pixel 7 Pro"].broader == ("hardware/google-pixel",)
     assert "Snapdragon 888" in hardware
     assert "NVIDIA A100" in hardware and "GPU" in hardware  # no size, no index as a model
+
+
+def test_extract_a_long_repeated_abstract_does_not_hang() -> None:
+    """Issue 21, defect 6: a sentence repeated to 256 KB took minutes (each mention was added
+    to a list re-sorted on every add, and looked up by a pass over every mention). Now the
+    cost grows with the text (0.5 s here); the bound only catches a return of the blow-up."""
+    import time
+
+    sentence = ("We propose FooNet, which achieves 2.4x higher throughput than vLLM on NVIDIA "
+                "A100 GPUs with LoRA. ")
+    paper = Paper(id="p", title="FooNet: fast serving",
+                  abstract=sentence * (256 * 1024 // len(sentence)))
+    started = time.perf_counter()
+    findings = get_extractor()(paper)
+    assert time.perf_counter() - started < 30
+    assert {r.type for r in findings.relations} >= {"proposes", "uses", "targets",
+                                                    "outperforms"}

@@ -346,7 +346,10 @@ def html(focus: str | None, hops: int, graph_dir: str, output: str | None,
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]),
               default="table", show_default=True, help="SPARQL 1.1 result format, or a table.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and exit.")
-def query(query: str | None, store: str, fmt: str, list_: bool) -> None:
+@click.option("--allow-service", "service_hosts", multiple=True, metavar="HOST",
+              help="Let SERVICE clauses reach HOST (repeatable); refused otherwise.")
+def query(query: str | None, store: str, fmt: str, list_: bool,
+          service_hosts: tuple[str, ...]) -> None:
     """Run a SPARQL query (text, a .rq file or a named query) over the built graph.
 
     The documented prefixes (kg:, kgid:, skos:, dcterms:, prov:, rdf:, rdfs:, xsd:) need no
@@ -354,6 +357,7 @@ def query(query: str | None, store: str, fmt: str, list_: bool) -> None:
 
     Example: kg query "SELECT (COUNT(*) AS ?n) WHERE { ?p a kg:Paper }"
     """
+    from kg.queryguard import QueryLimits
     from kg.sparql import list_queries, open_store, resolve_query, run_query
 
     if list_:
@@ -363,7 +367,8 @@ def query(query: str | None, store: str, fmt: str, list_: bool) -> None:
     if not query:
         raise click.UsageError("give a query, a .rq file or a named query (see --list)")
     with _errors():
-        click.echo(run_query(open_store(store), resolve_query(query), fmt=fmt).rstrip("\n"))
+        click.echo(run_query(open_store(store), resolve_query(query), fmt=fmt,
+                             limits=QueryLimits.allowing(service_hosts)).rstrip("\n"))
 
 
 @cli.command()

@@ -26,6 +26,7 @@ import networkx as nx
 
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
+from kg.queryguard import QueryLimits, check_query
 
 __all__ = ["NamedQuery", "StoreWriter", "list_queries", "open_store", "resolve_query", "run_query",
            "write_store"]
@@ -241,17 +242,22 @@ def _table(variables: list[str], rows: list[list[str]], width: int = 60) -> str:
     return "\n".join(out)
 
 
-def run_query(store, query: str, *, fmt: str = "table") -> str:
+def run_query(store, query: str, *, fmt: str = "table",
+              limits: QueryLimits | None = None) -> str:
     """Run ``query`` (SELECT, ASK, CONSTRUCT or DESCRIBE) and format its results.
+
+    The query is checked first (``kg.queryguard``): too long or too deeply nested, or a
+    ``SERVICE`` to a host ``limits`` does not allow, and it does not run.
 
     Raises
     ------
     QueryError
-        With the parser's message and position when the query is invalid.
+        With the parser's message and position when the query is invalid, or the check's.
     """
     ox = _pyoxigraph()
     if fmt not in FORMATS:
         raise QueryError(f"unknown result format '{fmt}' (known: {', '.join(FORMATS)})")
+    check_query(query, limits)
     try:
         results = store.query(query, prefixes=dict(PREFIXES))
     except SyntaxError as err:

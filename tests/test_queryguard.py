@@ -1,0 +1,94 @@
+"""Query checks before the engine: depth, length, SERVICE (issue 21, defects 1 and 3)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.build import build_graph
+from kg.errors import QueryError
+from kg.extract import extract_papers
+from kg.queryguard import QueryLimits, check_query
+from kg.readers import read_papers
+from kg.sparql import list_queries, write_store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _nested(depth: int) -> str:
+    return "SELECT * WHERE " + "{" * depth + " ?s ?p ?o " + "}" * depth
+
+
+def test_check_query_refuses_deep_nesting_and_long_text() -> None:
+    check_query(_nested(200))
+    with pytest.raises(QueryError, match="nested too deep"):
+        check_query(_nested(5000))
+    with pytest.raises(QueryError, match="too long"):
+        check_query("SELECT * WHERE { ?s ?p ?o } #" + "x" * 200_000)
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT * WHERE { ?s ?p "{{{{{{ SERVICE <http://evil/> " }',
+    "SELECT * WHERE { ?s ?p '''((((\\n SERVICE''' }",
+    "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://evil/> {{{{{{",
+    "SELECT * WHERE { ?s <http://ex.org/SERVICE> ?service . { ?a ?b ?c } }",
+    "PREFIX ex: <http://ex.org/> SELECT * WHERE { ?s ex:SERVICE ?o }",
+])
+def test_check_query_reads_past_strings_iris_comments_and_names(query: str) -> None:
+    check_query(query, QueryLimits(max_depth=3))
+
+
+def test_check_query_service_only_to_allowed_hosts() -> None:
+    query = "SELECT * WHERE { SERVICE SILENT <http://mirror.example/sparql> { ?s ?p ?o } }"
+    with pytest.raises(QueryError, match="SERVICE <http://mirror.example/sparql> refused"):
+        check_query(query)
+    check_query(query, QueryLimits.allowing(["mirror.example"]))
+    with pytest.raises(QueryError, match="refused"):
+        check_query("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }",
+                    QueryLimits.allowing(["mirror.example"]))
+
+
+def test_every_named_query_passes_the_checks() -> None:
+    for named in list_queries():
+        check_query(named.text)
+
+
+@pytest.fixture
+def store_dir(page: Path, tmp_path: Path) -> Path:
+    directory = tmp_path / "store"
+    write_store(build_graph(extract_papers(read_papers([page]))), directory)
+    return directory
+
+
+def _kg(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_kg_query_deep_nesting_is_an_error_not_a_crash(store_dir: Path, tmp_path: Path) -> None:
+    # Defect 1: 5,000 nested groups made `kg query` die with SIGSEGV (rc 139, no message).
+    rq = tmp_path / "deep.rq"
+    rq.write_text(_nested(5000), encoding="utf-8")
+    result = _kg("query", str(rq), "--store", str(store_dir), cwd=ROOT)
+    assert result.returncode == 1
+    assert "nested too deep" in result.stderr
+
+
+def test_kg_query_service_makes_no_request(store_dir: Path) -> None:
+    # Defect 3: SERVICE <url> sent the query to any address it named, then a traceback.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    result = _kg("query", query, "--store", str(store_dir), cwd=ROOT)
+    with pytest.raises(socket.timeout):
+        listener.accept()  # nobody called
+    listener.close()
+    assert result.returncode == 1 and "refused" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -114,6 +114,13 @@ class Mentions(list):
         self._spans = sorted((s, i, e) for i, c in enumerate(self) for s, e in c.spans)
         self._starts = [s for s, _, _ in self._spans]
         self._reach = list(itertools.accumulate((e for _, _, e in self._spans), max))
+        self._own: Mentions | None = None
+
+    def own(self) -> Mentions:
+        """The mentions of the paper's own (proposed) names, indexed once."""
+        if self._own is None:
+            self._own = Mentions(c for c in self if c.proposed)
+        return self._own
 
     def within(self, start: int, end: int) -> list[tuple[int, Candidate]]:
         """(start, candidate) of every mention inside ``[start, end)``, by position."""
@@ -136,15 +143,6 @@ def _as_mentions(candidates: list[Candidate]) -> Mentions:
     return candidates if isinstance(candidates, Mentions) else Mentions(candidates)
 
 
-def _own_mentions(candidates: list[Candidate]) -> Mentions:
-    """The mentions of the paper's own names (indexed once per paper)."""
-    mentions = _as_mentions(candidates)
-    own = getattr(mentions, "own", None)
-    if own is None:
-        own = mentions.own = Mentions(c for c in mentions if c.proposed)
-    return own
-
-
 def _mentions_in(candidates: list[Candidate], start: int, end: int) -> list[tuple[int, Candidate]]:
     return _as_mentions(candidates).within(start, end)
 
@@ -164,7 +162,7 @@ def _losers(sentence: Sentence, cue_end: int, candidates: list[Candidate],
     stop = _CLAUSE_END.search(rest)
     region_end = region_start + (stop.start() if stop else len(rest))
     # A known name inside the paper's own name ("MoE" in "SE-MoE") is not a mention of it.
-    own = _own_mentions(candidates)
+    own = _as_mentions(candidates).own()
     # Nor is one that only qualifies a kind ("than Transformer-based TTI models"), unless the
     # kind is a baseline built on it ("the BM25-based and DPR-based baseline readers").
     found = [(s, c) for s, c in _mentions_in(candidates, region_start, region_end)

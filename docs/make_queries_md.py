@@ -20,9 +20,9 @@ HEADER = """# Named SPARQL queries
 
 `kg query --list` lists them; `kg query NAME` runs one over `exports/store` (built by
 `kg build`). The files are `queries/NAME.rq`; the documented prefixes need no `PREFIX`
-lines with `kg query` (`kg:`, `kgid:`, `paper:`, `tech:`, `model:`, `hw:`, `metric:`,
-`dataset:`, `skos:`, `dcterms:`, `prov:`, `rdf:`, `rdfs:`, `xsd:`, `schema:`). Over HTTP
-(`kg serve`) declare them as usual.
+lines with `kg query` or `kg serve` (`kg:`, `kgid:`, `paper:`, `tech:`, `model:`, `hw:`,
+`metric:`, `dataset:`, `skos:`, `dcterms:`, `prov:`, `rdf:`, `rdfs:`, `xsd:`, `schema:`);
+other SPARQL engines need the usual `PREFIX` lines.
 
 How they stay fast on a 100,000-paper graph (`docs/scaling.md` has the measurements):
 

@@ -376,15 +376,26 @@ def query(query: str | None, store: str, fmt: str, list_: bool,
               type=click.Path(file_okay=False), help="The store kg build wrote.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=7878, show_default=True, type=int, help="0 picks a free port.")
-@click.option("--timeout", "timeout_s", default=30, show_default=True, type=int,
-              help="Longest time one query may run, in seconds.")
-def serve(store: str, host: str, port: int, timeout_s: int) -> None:
-    """Serve the built graph as a read-only SPARQL 1.1 endpoint (Oxigraph's server).
+@click.option("--timeout", "timeout_s", default=30, show_default=True, type=float,
+              help="Longest time one query may take, aggregates and sorts included (s).")
+@click.option("--workers", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Most queries run at once, one process each; more wait their turn.")
+@click.option("--memory-mb", default=2048, show_default=True, type=click.IntRange(0),
+              help="Address space of each query process in MB (0: unbounded).")
+@click.option("--allow-service", "service_hosts", multiple=True, metavar="HOST",
+              help="Let SERVICE clauses reach HOST (repeatable); refused otherwise.")
+def serve(store: str, host: str, port: int, timeout_s: float, workers: int, memory_mb: int,
+          service_hosts: tuple[str, ...]) -> None:
+    """Serve the built graph as a read-only SPARQL 1.1 endpoint at /query.
 
-    The first line printed is the endpoint URL. Stop with Ctrl-C or SIGTERM.
+    The first line printed is the endpoint URL. A query that is too long, nested too deep,
+    names a SERVICE host not allowed, runs past --timeout or past --memory-mb gets an error
+    status and the server goes on. The documented prefixes need no PREFIX lines. A store
+    rebuilt by kg build is answered from at once. Stop with Ctrl-C or SIGTERM.
 
     Example: kg serve --port 7878
     """
+    from kg.queryguard import QueryLimits
     from kg.serve import serve as run_server
 
     def ready(url: str) -> None:
@@ -392,6 +403,8 @@ def serve(store: str, host: str, port: int, timeout_s: int) -> None:
         sys.stdout.flush()
 
     with _errors():
-        code = run_server(store, host=host, port=port, timeout_s=timeout_s, on_ready=ready)
+        code = run_server(store, host=host, port=port, timeout_s=timeout_s, workers=workers,
+                          memory_mb=memory_mb, limits=QueryLimits.allowing(service_hosts),
+                          on_ready=ready)
     sys.exit(code)
 

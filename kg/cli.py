@@ -348,8 +348,12 @@ def html(focus: str | None, hops: int, graph_dir: str, output: str | None,
 @click.option("--list", "list_", is_flag=True, help="List the named queries and exit.")
 @click.option("--allow-service", "service_hosts", multiple=True, metavar="HOST",
               help="Let SERVICE clauses reach HOST (repeatable); refused otherwise.")
+@click.option("--timeout", "timeout_s", default=120, show_default=True, type=float,
+              help="Stop the query after this many seconds (0: never).")
+@click.option("--memory-mb", default=2048, show_default=True, type=click.IntRange(0),
+              help="Address space the query may use in MB (0: unbounded).")
 def query(query: str | None, store: str, fmt: str, list_: bool,
-          service_hosts: tuple[str, ...]) -> None:
+          service_hosts: tuple[str, ...], timeout_s: float, memory_mb: int) -> None:
     """Run a SPARQL query (text, a .rq file or a named query) over the built graph.
 
     The documented prefixes (kg:, kgid:, skos:, dcterms:, prov:, rdf:, rdfs:, xsd:) need no
@@ -357,8 +361,10 @@ def query(query: str | None, store: str, fmt: str, list_: bool,
 
     Example: kg query "SELECT (COUNT(*) AS ?n) WHERE { ?p a kg:Paper }"
     """
+    from kg.errors import QueryError
     from kg.queryguard import QueryLimits
-    from kg.sparql import list_queries, open_store, resolve_query, run_query
+    from kg.querypool import run_bounded
+    from kg.sparql import list_queries, resolve_query, run_query_at
 
     if list_:
         for named in list_queries():
@@ -367,8 +373,13 @@ def query(query: str | None, store: str, fmt: str, list_: bool,
     if not query:
         raise click.UsageError("give a query, a .rq file or a named query (see --list)")
     with _errors():
-        click.echo(run_query(open_store(store), resolve_query(query), fmt=fmt,
-                             limits=QueryLimits.allowing(service_hosts)).rstrip("\n"))
+        text = resolve_query(query)
+        limits = QueryLimits.allowing(service_hosts)
+        if not Path(store).is_dir():
+            raise QueryError(f"no SPARQL store at {store}: run 'kg build' first")
+        answer = run_bounded(run_query_at, (store, text, fmt, limits), timeout_s=timeout_s,
+                             memory_mb=memory_mb)
+        click.echo(answer.rstrip("\n"))
 
 
 @cli.command()

@@ -26,7 +26,8 @@ from pathlib import Path
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
 
-__all__ = ["Answer", "Job", "QueryPool", "QueryWorker", "StoreIdentity", "negotiate"]
+__all__ = ["Answer", "Job", "QueryPool", "QueryWorker", "StoreIdentity", "negotiate",
+           "run_bounded"]
 
 # Media types a worker can write, first one the default, per kind of result.
 SOLUTION_TYPES = ("application/sparql-results+json", "application/sparql-results+xml",
@@ -381,3 +382,48 @@ class QueryPool:
         for worker in self._idle:
             worker.kill()
         self._idle.clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# One bounded call, for the command line
+
+
+def _bounded_main(conn: Connection, memory_mb: int, fn, args: tuple) -> None:
+    _die_with_parent()
+    _limit_memory(memory_mb)
+    try:
+        result = (True, fn(*args))
+    except Exception as err:  # sent back and raised again in the caller
+        result = (False, err)
+    conn.send(result)
+
+
+def run_bounded(fn, args: tuple, *, timeout_s: float, memory_mb: int, what: str = "query"):
+    """``fn(*args)`` in a process of its own, stopped after ``timeout_s`` seconds (0: never)
+    and bounded by ``memory_mb`` of address space (0: unbounded); its exceptions are raised
+    here. A timeout or a process that dies raises ``QueryError`` with a message."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    ours, theirs = context.Pipe(duplex=False)
+    process = context.Process(target=_bounded_main, args=(theirs, memory_mb, fn, args),
+                              name=f"kg-{what}", daemon=True)
+    process.start()
+    theirs.close()
+    try:
+        if not ours.poll(timeout_s or None):
+            raise QueryError(f"{what} timed out after {timeout_s:g} s (raise --timeout)")
+        try:
+            ok, value = ours.recv()
+        except (EOFError, OSError):
+            process.join(5)
+            limit = f" ({memory_mb} MB; raise --memory-mb)" if memory_mb else ""
+            raise QueryError(f"{what} ran out of memory{limit} or crashed (exit code "
+                             f"{process.exitcode})") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        ours.close()
+    if not ok:
+        raise value
+    return value

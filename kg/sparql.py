@@ -29,6 +29,7 @@ from kg.namespaces import PREFIXES
 from kg.queryguard import QueryLimits, check_query
 
 __all__ = ["NamedQuery", "StoreWriter", "list_queries", "open_store", "resolve_query", "run_query",
+           "run_query_at",
            "write_store"]
 
 FORMATS = ("table", "json", "csv", "tsv")
@@ -277,6 +278,13 @@ def run_query(store, query: str, *, fmt: str = "table",
         rows = [[_short(solution[v]) for v in variables] for solution in results]
         return _table(variables, rows)
     return results.serialize(format=_result_format(fmt)).decode("utf-8")
+
+
+def run_query_at(directory: str | Path, query: str, fmt: str = "table",
+                 limits: QueryLimits | None = None) -> str:
+    """``run_query`` over the store in ``directory``: what ``kg query`` runs, in a process of
+    its own (``kg.querypool.run_bounded``)."""
+    return run_query(open_store(directory), query, fmt=fmt, limits=limits)
 
 
 def _result_format(fmt: str):

@@ -92,3 +92,31 @@ def test_kg_query_service_makes_no_request(store_dir: Path) -> None:
     listener.close()
     assert result.returncode == 1 and "refused" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_kg_query_aggregate_past_timeout_is_stopped(store_dir: Path) -> None:
+    # Defect 2 on the command line: a COUNT over a cross product ran on for minutes.
+    import time
+
+    start = time.monotonic()
+    result = _kg("query", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+                 "--store", str(store_dir), "--timeout", "2", cwd=ROOT)
+    assert result.returncode == 1 and "timed out after 2 s" in result.stderr
+    assert time.monotonic() - start < 15
+    assert "Traceback" not in result.stderr
+
+
+def test_kg_query_sort_is_bounded_in_memory(store_dir: Path) -> None:
+    # Defect 2 on the command line: an ORDER BY over a cross product grew without bound.
+    result = _kg("query", "SELECT ?c WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c LIMIT 1",
+                 "--store", str(store_dir), "--timeout", "8", "--memory-mb", "1024", cwd=ROOT)
+    assert result.returncode == 1
+    assert ("ran out of memory (1024 MB" in result.stderr
+            or "timed out after 8 s" in result.stderr)
+    assert "Traceback" not in result.stderr
+
+
+def test_kg_query_answers_within_its_bounds(store_dir: Path) -> None:
+    result = _kg("query", "SELECT (COUNT(*) AS ?n) WHERE { ?p a kg:Paper }", "--store",
+                 str(store_dir), "--format", "csv", cwd=ROOT)
+    assert result.returncode == 0 and result.stdout.split() == ["n", "2"]

@@ -13,7 +13,7 @@ import functools
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -56,26 +56,78 @@ def paper_key(paper: Paper, extractor: str) -> str:
     return hashlib.sha256(f"{extractor_fingerprint(extractor)}|{content}".encode()).hexdigest()
 
 
-class FindingsCache:
-    """A SQLite table of findings records keyed by ``paper_key``."""
+# A record that can be a findings record: JSON, with entities and relations lists.
+_WHOLE = ("json_valid(record) AND json_type(record, '$.entities') = 'array' "
+          "AND json_type(record, '$.relations') = 'array'")
 
-    def __init__(self, path: str | Path):
+
+def _open(path: Path) -> sqlite3.Connection:
+    """Open the cache, checking that it is a SQLite database with the findings table."""
+    if path.exists() and not path.is_file():
+        raise sqlite3.DatabaseError(f"{path} is not a file")
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS findings (key TEXT PRIMARY KEY, "
+                   "record TEXT NOT NULL)")
+        db.commit()
+        (verdict,), = db.execute("PRAGMA quick_check").fetchall()
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(verdict)
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
+def _set_aside(path: Path) -> Path:
+    """Move a broken cache (and its WAL files) out of the way; return where it went."""
+    number = 1
+    while path.with_name(f"{path.name}.broken-{number}").exists():
+        number += 1
+    aside = path.with_name(f"{path.name}.broken-{number}")
+    path.rename(aside)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            extra.rename(aside.with_name(aside.name + suffix))
+    return aside
+
+
+class FindingsCache:
+    """A SQLite table of findings records keyed by ``paper_key``.
+
+    A cache that cannot be read (not a database, truncated, damaged, a folder) is set aside
+    as ``cache.sqlite.broken-N`` with a warning and a new one is started: a cache only saves
+    work, so it never stops a build. A record that does not parse counts as not cached.
+    """
+
+    def __init__(self, path: str | Path, warn: Callable[[str], None] | None = None):
         self.path = Path(path)
+        self.warn = warn
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS findings (key TEXT PRIMARY KEY, "
-                        "record TEXT NOT NULL)")
-        self.db.commit()
+        try:
+            self.db = _open(self.path)
+        except sqlite3.DatabaseError as err:
+            aside = _set_aside(self.path)
+            self._say(f"{self.path}: the findings cache cannot be read ({err}); set aside as "
+                      f"{aside.name}, every paper is extracted again")
+            self.db = _open(self.path)
+
+    def _say(self, message: str) -> None:
+        if self.warn:
+            self.warn(message)
 
     def known(self, keys: list[str]) -> set[str]:
-        """Which of ``keys`` the cache holds, without reading their records."""
+        """Which of ``keys`` the cache holds whole, without reading their records in Python
+        (SQLite checks each is a JSON findings record; a damaged one counts as missing and
+        its paper is extracted again)."""
         found: set[str] = set()
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             marks = ",".join("?" * len(chunk))
             found.update(key for key, in self.db.execute(
-                f"SELECT key FROM findings WHERE key IN ({marks})", chunk))
+                f"SELECT key FROM findings WHERE key IN ({marks}) AND {_WHOLE}", chunk))
         return found
 
     def get_many(self, keys: list[str]) -> dict[str, tuple[PaperFindings, str]]:
@@ -86,7 +138,11 @@ class FindingsCache:
             marks = ",".join("?" * len(chunk))
             for key, record in self.db.execute(
                     f"SELECT key, record FROM findings WHERE key IN ({marks})", chunk):
-                found[key] = (PaperFindings.from_dict(json.loads(record)), record)
+                try:
+                    found[key] = (PaperFindings.from_dict(json.loads(record)), record)
+                except (ValueError, TypeError, KeyError, AttributeError) as err:
+                    self._say(f"{self.path}: a cached record does not parse ({err}); the "
+                              f"paper is extracted again")
         return found
 
     def put_many(self, items: Iterable[tuple[str, str]]) -> None:

@@ -389,7 +389,8 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
             if update and (out / "findings.jsonl").is_file():
                 papers.extend(read_findings_papers(out / "findings.jsonl"))
             entries = _spool(papers, paths, warnings=warnings, source=source, columns=columns)
-        cache = FindingsCache(out / "cache.sqlite") if use_cache else None
+        cache = (FindingsCache(out / "cache.sqlite", warn=warnings.append) if use_cache
+                 else None)
         try:
             for name in formats:
                 if name in BLOCK_WRITERS:

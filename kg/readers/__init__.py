@@ -7,6 +7,9 @@ files) and merges listings of the same paper (same arXiv id or normalized title)
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -58,10 +61,38 @@ def read_source(path: str | Path, *, source: str | None = None, warn: Warn | Non
     if name not in SOURCES:
         raise ParseError(f"unknown source '{name}' (known: {', '.join(sorted(SOURCES))})",
                          path=str(path))
-    if name == "table":
-        yield from read_table(path, columns=columns, warn=warn)
-    else:
-        yield from SOURCES[name](path, warn=warn)
+    papers = (read_table(path, columns=columns, warn=warn) if name == "table"
+              else SOURCES[name](path, warn=warn))
+    for paper in papers:
+        yield _checked_dates(paper, warn)
+
+
+def _valid_date(value: str | None) -> bool:
+    """Whether ``value`` is a calendar date written YYYY-MM-DD (what ``xsd:date`` needs)."""
+    if value is None:
+        return True
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _checked_dates(paper: Paper, warn: Warn | None) -> Paper:
+    """``paper`` without any date that is not a calendar date, with a warning naming where
+    it was read: a bad date is dropped, the paper kept."""
+    bad = {key: value for key in ("published", "updated")
+           if not _valid_date(value := getattr(paper, key))}
+    if not bad:
+        return paper
+    if warn:
+        where = f"{paper.sources[0].path}:{paper.sources[0].line}" if paper.sources else paper.id
+        for key, value in bad.items():
+            warn(f"{where}: {key} date {value!r} is not a date (YYYY-MM-DD); the paper is "
+                 f"kept without it")
+    return dataclasses.replace(paper, **dict.fromkeys(bad))
 
 
 def merge_papers(papers: Iterable[Paper]) -> list[Paper]:

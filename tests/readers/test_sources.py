@@ -110,3 +110,27 @@ def test_sources_same_paper_from_three_sources_is_one_paper(page: Path) -> None:
                                                            "hf_daily.json", "refs.bib"}
     # Daily Papers page (2 papers) + 1 more arXiv + 1 more HF + TVM from BibTeX.
     assert len(papers) == 5
+
+
+def test_sources_bad_dates_warn_and_are_dropped(tmp_path: Path) -> None:
+    """Issue 21, defect 8: '"not-a-date"^^xsd:date' was written and failed the SHACL shapes."""
+    import json
+
+    hf = tmp_path / "hf.json"
+    hf.write_text(json.dumps([
+        {"paper": {"id": "2401.00001", "title": "A", "summary": "Text one.",
+                   "publishedAt": "not-a-date"}},
+        {"paper": {"id": "2401.00002", "title": "B", "summary": "Text two.",
+                   "publishedAt": "2024-02-30T00:00:00Z"}},
+        {"paper": {"id": "2401.00003", "title": "C", "summary": "Text three.",
+                   "publishedAt": "2024-02-29T00:00:00Z"}}]), encoding="utf-8")
+    table = tmp_path / "papers.csv"
+    table.write_text("title,abstract,date\nD,Text four.,2024-13-01\nE,Text five.,2023\n",
+                     encoding="utf-8")
+    warnings: list[str] = []
+    papers = {p.title: p for p in read_papers([hf, table], warn=warnings.append)}
+    assert [papers[t].published for t in "ABCDE"] == [None, None, "2024-02-29", None,
+                                                      "2023-01-01"]
+    assert len(warnings) == 3 and all("is not a date" in w for w in warnings)
+    assert any("'not-a-date'" in w and str(hf) in w for w in warnings)
+    assert any(f"{table}:2" in w for w in warnings)

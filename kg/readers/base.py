@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from kg.errors import ParseError
 
-__all__ = ["MAX_FILE_BYTES", "Warn", "read_text"]
+__all__ = ["MAX_FILE_BYTES", "Warn", "parse_json", "read_text"]
 
 # Called with a message naming file and line for each malformed record a reader skips.
 Warn = Callable[[str], None]
@@ -33,3 +36,47 @@ def read_text(path: str | Path) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise ParseError(f"not UTF-8 text ({err.reason})", path=str(path), line=line) from err
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_constant(_name: str) -> None:
+    """NaN, Infinity and -Infinity are not JSON: read them as a missing value."""
+    return None
+
+
+def _clean_strings(data: Any) -> Any:
+    """``data`` with every lone surrogate (a ``\\ud800`` escape, which no UTF-8 file can
+    hold) replaced by U+FFFD; walked without recursion."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else (
+            enumerate(node) if isinstance(node, list) else ())
+        for key, value in list(items):
+            if isinstance(value, str):
+                if _SURROGATE.search(value):
+                    node[key] = _SURROGATE.sub("\ufffd", value)
+            elif isinstance(value, dict | list):
+                stack.append(value)
+        if isinstance(node, dict):
+            for key in [k for k in node if _SURROGATE.search(k)]:
+                node[_SURROGATE.sub("\ufffd", key)] = node.pop(key)
+    return data
+
+
+def parse_json(text: str, *, path: str, line: int | None = None) -> Any:
+    """``json.loads`` for input files: ``ParseError`` naming file and line when the text is
+    not JSON or is nested too deep to read; NaN and Infinity read as None; lone surrogates
+    become U+FFFD, so every string can be written as UTF-8."""
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as err:
+        where = err.lineno if line is None else line
+        raise ParseError(f"not JSON ({err.msg})", path=path, line=where) from None
+    except RecursionError:
+        raise ParseError("JSON nested too deep to read", path=path, line=line) from None
+    if isinstance(data, str):
+        return _SURROGATE.sub("\ufffd", data)
+    return _clean_strings(data)

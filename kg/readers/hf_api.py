@@ -12,7 +12,6 @@ A paper object has ``id`` (the arXiv id), ``title``, ``summary``, ``authors`` (o
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 from kg.errors import ParseError
 from kg.ids import paper_id
 from kg.model import Paper, SourceRef
-from kg.readers.base import Warn, read_text
+from kg.readers.base import Warn, parse_json, read_text
 
 __all__ = ["looks_like_hf", "parse_hf_papers", "read_hf_papers"]
 
@@ -66,18 +65,24 @@ def parse_hf_papers(data: Any, *, path: str = "<input>",
             published=published,
             author_count=len(authors) or None,
             authors=authors,
-            upvotes=int(upvotes) if isinstance(upvotes, int | float) else None,
+            upvotes=_count(upvotes),
             organization=_organization(paper.get("organization") or item.get("organization")),
             arxiv_id=arxiv_id,
         )
 
 
+def _count(value: Any) -> int | None:
+    """A count from JSON: a whole, finite, non-negative number, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if value != value or value in (float("inf"), float("-inf")) or value < 0:
+        return None
+    return int(value)
+
+
 def read_hf_papers(path: str | Path, *, warn: Warn | None = None) -> Iterator[Paper]:
     """Read a saved API response."""
-    try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as err:
-        raise ParseError(f"not JSON: {err.msg}", path=str(path), line=err.lineno) from err
+    data = parse_json(read_text(path), path=str(path))
     if not looks_like_hf(data):
         raise ParseError("not a Hugging Face papers API response", path=str(path))
     yield from parse_hf_papers(data, path=str(path), warn=warn)

@@ -11,7 +11,6 @@ other rows are kept. JSONL lines that are not JSON get a warning naming file and
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 from kg.errors import ParseError
 from kg.ids import paper_id
 from kg.model import Paper, SourceRef
-from kg.readers.base import Warn, read_text
+from kg.readers.base import Warn, parse_json, read_text
 
 __all__ = ["COLUMN_ALIASES", "read_table"]
 
@@ -57,9 +56,9 @@ def _frame(path: Path, warn: Warn):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            warn(f"{path}:{lineno}: not JSON ({err.msg}); skipped")
+            record = parse_json(line, path=str(path), line=lineno)
+        except ParseError as err:
+            warn(f"{err}; skipped")
             continue
         if isinstance(record, dict):
             rows.append({**record, "__line__": lineno})

@@ -134,3 +134,34 @@ def test_sources_bad_dates_warn_and_are_dropped(tmp_path: Path) -> None:
     assert len(warnings) == 3 and all("is not a date" in w for w in warnings)
     assert any("'not-a-date'" in w and str(hf) in w for w in warnings)
     assert any(f"{table}:2" in w for w in warnings)
+
+
+def test_sources_hostile_json_gives_errors_not_tracebacks(tmp_path: Path) -> None:
+    """Issue 21, defect 7: deep nesting, NaN/Infinity counts and lone surrogates raised
+    RecursionError, ValueError and UnicodeEncodeError."""
+    import json
+
+    from kg.fileio import write_lines
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 5000 + "]" * 5000, encoding="utf-8")
+    with pytest.raises(ParseError, match="deep.json: JSON nested too deep"):
+        read_papers([deep])
+    lines = tmp_path / "papers.jsonl"
+    lines.write_text(json.dumps({"title": "One", "abstract": "Text one."}) + "\n"
+                     + "[" * 5000 + "]" * 5000 + "\n"
+                     + '{"title": "Two \\ud800", "abstract": "Text two."}\n', encoding="utf-8")
+    warnings: list[str] = []
+    papers = read_papers([lines], warn=warnings.append)
+    assert [p.title for p in papers] == ["One", "Two \ufffd"]
+    assert warnings == [f"{lines}:2: JSON nested too deep to read; skipped"]
+    hf = tmp_path / "hf.json"
+    hf.write_text('[{"paper": {"id": "2401.00003", "title": "C", "summary": "x y", '
+                  '"upvotes": NaN, "authors": "Ann"}}, {"paper": {"id": "2401.00004", '
+                  '"title": "D \\udc00", "summary": "x y", "upvotes": Infinity}}]',
+                  encoding="utf-8")
+    papers = read_papers([hf])
+    assert [(p.title, p.upvotes, p.authors) for p in papers] == [("C", None, ()),
+                                                                ("D \ufffd", None, ())]
+    write_lines(tmp_path / "out.jsonl", [json.dumps(p.to_dict(), ensure_ascii=False)
+                                         for p in papers])  # every string is UTF-8 now

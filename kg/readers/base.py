@@ -10,7 +10,7 @@ from typing import Any
 
 from kg.errors import ParseError
 
-__all__ = ["MAX_FILE_BYTES", "Warn", "parse_json", "read_text"]
+__all__ = ["MAX_FILE_BYTES", "Warn", "parse_json", "read_text", "text_lines"]
 
 # Called with a message naming file and line for each malformed record a reader skips.
 Warn = Callable[[str], None]
@@ -80,3 +80,10 @@ def parse_json(text: str, *, path: str, line: int | None = None) -> Any:
     if isinstance(data, str):
         return _SURROGATE.sub("\ufffd", data)
     return _clean_strings(data)
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of a text file: split at LF, CRLF or CR only. ``str.splitlines`` also splits
+    at U+2028, U+2029, NEL, vertical tab and form feed, which may sit inside a title; line
+    numbers in messages then match what an editor shows."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

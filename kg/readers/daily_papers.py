@@ -26,7 +26,7 @@ from pathlib import Path
 from kg.errors import ParseError
 from kg.ids import paper_id
 from kg.model import Paper, SourceRef
-from kg.readers.base import Warn
+from kg.readers.base import Warn, text_lines
 
 __all__ = ["is_daily_papers", "parse_daily_papers", "read_daily_papers"]
 
@@ -47,7 +47,7 @@ MIN_ABSTRACT = 60
 
 def is_daily_papers(head: str) -> bool:
     """True when the first lines of a file look like a Daily Papers page."""
-    lines = {line.strip().lower() for line in head.splitlines()[:15]}
+    lines = {line.strip().lower() for line in text_lines(head)[:15]}
     return "byak and the research community" in lines or "daily papers" in lines
 
 
@@ -106,7 +106,8 @@ def parse_daily_papers(
                          path=path)
     warn = warn or (lambda _msg: None)
     year = page_year if page_year is not None else _infer_page_year(all_lines)
-    items = [(i + 1, line.strip()) for i, line in enumerate(all_lines) if line.strip()]
+    # Whitespace runs (tabs, U+2028, form feeds inside a line) read as one space.
+    items = [(i + 1, " ".join(line.split())) for i, line in enumerate(all_lines) if line.strip()]
     pos, page = 0, ""
     while pos < len(items) and (items[pos][1].lower() in _HEADER_LINES
                                 or _PAGE_DATE_RE.match(items[pos][1])):
@@ -175,5 +176,5 @@ def read_daily_papers(
     from kg.readers.base import read_text
 
     text = read_text(path)
-    yield from parse_daily_papers(text.splitlines(), path=str(path), page_year=page_year,
+    yield from parse_daily_papers(text_lines(text), path=str(path), page_year=page_year,
                                   warn=warn)

@@ -19,7 +19,7 @@ from typing import Any
 from kg.errors import ParseError
 from kg.ids import paper_id
 from kg.model import Paper, SourceRef
-from kg.readers.base import Warn, parse_json, read_text
+from kg.readers.base import Warn, parse_json, read_text, text_lines
 
 __all__ = ["COLUMN_ALIASES", "read_table"]
 
@@ -52,7 +52,7 @@ def _frame(path: Path, warn: Warn):
         except (ValueError, pd.errors.ParserError) as err:
             raise ParseError(f"cannot read CSV: {err}", path=str(path)) from err
     rows = []
-    for lineno, line in enumerate(read_text(path).splitlines(), start=1):
+    for lineno, line in enumerate(text_lines(read_text(path)), start=1):
         if not line.strip():
             continue
         try:

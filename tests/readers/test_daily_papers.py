@@ -92,3 +92,16 @@ def test_daily_papers_huge_file_is_refused_without_reading_it(tmp_path: Path) ->
         handle.truncate(1024 ** 3)
     with pytest.raises(ParseError, match=r"huge.txt.*over the .* byte limit"):
         list(read_source(path))
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c"])
+def test_daily_papers_unicode_line_separator_in_a_title_does_not_split_it(
+        page: Path, separator: str) -> None:
+    """Issue 21, defect 11: str.splitlines broke a title at U+2028, NEL, VT or FF."""
+    text = page.read_text(encoding="utf-8").replace(
+        "Quantized Inference on Microcontrollers",
+        f"Quantized Inference{separator}on Microcontrollers")
+    page.write_text(text, encoding="utf-8")
+    papers = read_papers([page])
+    assert len(papers) == 2
+    assert "Quantized Inference on Microcontrollers" in {p.title for p in papers}

@@ -19,6 +19,7 @@ import networkx as nx
 
 from kg.build import GraphBuilder, PaperBlock, build_graph
 from kg.cache import FindingsCache, paper_key
+from kg.errors import ParseError
 from kg.export import (
     BLOCK_WRITERS,
     DEFAULT_FORMATS,
@@ -388,7 +389,11 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
         with clock("read"):
             if update and (out / "findings.jsonl").is_file():
                 papers.extend(read_findings_papers(out / "findings.jsonl"))
+            paths = list(paths)
             entries = _spool(papers, paths, warnings=warnings, source=source, columns=columns)
+            if entries == 0 and not update:
+                raise ParseError("no papers read: nothing was built (the output folder is "
+                                 "untouched)", path=", ".join(map(str, paths)) or None)
         cache = (FindingsCache(out / "cache.sqlite", warn=warnings.append) if use_cache
                  else None)
         try:

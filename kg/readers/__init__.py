@@ -63,8 +63,12 @@ def read_source(path: str | Path, *, source: str | None = None, warn: Warn | Non
                          path=str(path))
     papers = (read_table(path, columns=columns, warn=warn) if name == "table"
               else SOURCES[name](path, warn=warn))
+    count = 0
     for paper in papers:
+        count += 1
         yield _checked_dates(paper, warn)
+    if count == 0 and warn:
+        warn(f"{path}: no papers in this file")
 
 
 def _valid_date(value: str | None) -> bool:

@@ -20,6 +20,7 @@ from kg.readers.base import Warn, read_text
 __all__ = ["read_bibtex"]
 
 _TEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHcdbk]\{?([A-Za-z])\}?")
+_FIELD = re.compile(r"^\s*,?\s*[A-Za-z][\w-]*\s*=\s*[{\"\d]", re.M)
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})")
 
 
@@ -38,6 +39,12 @@ def read_bibtex(path: str | Path, *, warn: Warn | None = None) -> Iterator[Paper
     library = bibtexparser.parse_string(text)
     for block in library.failed_blocks:
         warn(f"{path}:{block.start_line + 1}: unparseable BibTeX block; skipped")
+    for block in library.blocks:
+        # Fields outside any entry: an extra "}" closed the entry before them.
+        if type(block).__name__ == "ImplicitComment" and _FIELD.search(block.raw):
+            warn(f"{path}:{block.start_line + 1}: fields outside any entry (an extra '}}' "
+                 f"closed the entry above early?); they are lost: "
+                 f"{' '.join(block.raw.split())[:60]!r}")
     for entry in library.entries:
         fields = {k.lower(): str(f.value) for k, f in entry.fields_dict.items()}
         title = _detex(fields.get("title", ""))

@@ -11,6 +11,7 @@ other rows are kept. JSONL lines that are not JSON get a warning naming file and
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,10 +48,8 @@ def _frame(path: Path, warn: Warn):
         except Exception as err:  # pyarrow raises several types for a bad file
             raise ParseError(f"cannot read Parquet: {err}", path=str(path)) from err
     if suffix == ".csv":
-        try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False), 2
-        except (ValueError, pd.errors.ParserError) as err:
-            raise ParseError(f"cannot read CSV: {err}", path=str(path)) from err
+        header, rows = _csv_rows(read_text(path), str(path), warn)
+        return pd.DataFrame(rows, columns=[*header, "__line__"] if header else None), 2
     rows = []
     for lineno, line in enumerate(text_lines(read_text(path)), start=1):
         if not line.strip():
@@ -65,6 +64,46 @@ def _frame(path: Path, warn: Warn):
         else:
             warn(f"{path}:{lineno}: not a JSON object; skipped")
     return pd.DataFrame(rows), 1
+
+
+def _csv_rows(text: str, path: str, warn: Warn) -> tuple[list[str], list[dict[str, str]]]:
+    """The header of a CSV file and its rows as dicts keyed by it, each with its line
+    (``__line__``).
+
+    A row with more or fewer fields than the header (a stray comma, or an unclosed quote
+    that swallowed the lines after it) is skipped with a warning naming its line, and
+    reading starts again on the next line: no column shifts, and the rows around it stay.
+    """
+    lines = text_lines(text)
+    header: list[str] | None = None
+    rows: list[dict[str, str]] = []
+    start = 0
+    while start < len(lines):
+        reader = csv.reader((line + "\n" for line in lines[start:]), strict=True)
+        before = 0
+        try:
+            for record in reader:
+                first = start + before + 1  # 1-based line where the record began
+                before = reader.line_num
+                if not record or not any(field.strip() for field in record):
+                    continue
+                if header is None:
+                    header = [name.strip() for name in record]
+                elif len(record) == len(header):
+                    rows.append({**dict(zip(header, record, strict=True)), "__line__": first})
+                else:
+                    warn(f"{path}:{first}: {len(record)} fields where the header has "
+                         f"{len(header)} (a stray comma or an unclosed quote?); skipped")
+                    if start + reader.line_num > first:  # it ran past its own line
+                        start = first
+                        break
+            else:
+                break
+        except csv.Error as err:
+            first = start + before + 1
+            warn(f"{path}:{first}: not CSV ({err}); skipped")
+            start = first
+    return header or [], rows
 
 
 def _pick(columns: list[str], field: str, mapping: dict[str, str]) -> str | None:

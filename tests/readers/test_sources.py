@@ -165,3 +165,51 @@ def test_sources_hostile_json_gives_errors_not_tracebacks(tmp_path: Path) -> Non
                                                                 ("D \ufffd", None, ())]
     write_lines(tmp_path / "out.jsonl", [json.dumps(p.to_dict(), ensure_ascii=False)
                                          for p in papers])  # every string is UTF-8 now
+
+
+def test_sources_csv_bad_row_is_skipped_without_shifting_columns(tmp_path: Path) -> None:
+    """Issue 21, defect 11: an extra field shifted columns, an unclosed quote lost rows."""
+    table = tmp_path / "papers.csv"
+    table.write_text('title,abstract,date\nGood one,We run LoRA on GPUs.,2024-01-01\n'
+                     'Shifted,Text here.,2024-01-02,EXTRA\nThird,"Unclosed quote,2024-01-03\n'
+                     'Fourth,"More text, over\ntwo lines.",2024-01-04\n', encoding="utf-8")
+    warnings: list[str] = []
+    papers = read_papers([table], warn=warnings.append)
+    assert [(p.title, p.abstract, p.published) for p in papers] == [
+        ("Good one", "We run LoRA on GPUs.", "2024-01-01"),
+        ("Fourth", "More text, over two lines.", "2024-01-04")]
+    assert [w.split(": ")[0] for w in warnings] == [f"{table}:3", f"{table}:4"]
+
+
+def test_sources_empty_inputs_warn_and_build_nothing(tmp_path: Path) -> None:
+    """Issue 21, defect 11: an empty .bib or a header-only CSV wrote an empty graph, rc 0."""
+    from kg.pipeline import build
+
+    header_only = tmp_path / "papers.csv"
+    header_only.write_text("title,abstract\n", encoding="utf-8")
+    empty = tmp_path / "refs.bib"
+    empty.write_text("", encoding="utf-8")
+    warnings: list[str] = []
+    assert read_papers([header_only, empty], warn=warnings.append) == []
+    assert warnings == [f"{header_only}: no papers in this file",
+                        f"{empty}: no papers in this file"]
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.nt").write_text("previous\n", encoding="utf-8")
+    with pytest.raises(ParseError, match="no papers read: nothing was built"):
+        build([header_only, empty], out)
+    assert (out / "graph.nt").read_text(encoding="utf-8") == "previous\n"
+
+
+def test_sources_bibtex_extra_brace_warns_of_lost_fields(tmp_path: Path) -> None:
+    """Issue 21, defect 11: an extra '}' in BibTeX dropped the abstract without a word."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a1,\n  title = {First paper on LoRA}},\n"
+                   "  abstract = {We run LoRA on GPUs.},\n  year = {2024}\n}\n"
+                   "@article{a2,\n  title = {Second paper},\n"
+                   "  abstract = {We quantize models on FPGAs.},\n}\n", encoding="utf-8")
+    warnings: list[str] = []
+    papers = read_papers([bib], warn=warnings.append)
+    assert [p.title for p in papers] == ["First paper on LoRA", "Second paper"]
+    assert len(warnings) == 1 and warnings[0].startswith(f"{bib}:2: fields outside any entry")
+    assert "We run LoRA on GPUs." in warnings[0]

@@ -22,13 +22,21 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 def read_text(path: str | Path) -> str:
     """The UTF-8 text of ``path``, refusing directories, binaries and oversized files."""
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise ParseError("no such file", path=str(path))
+    if not p.is_file():
+        kind = "a folder" if p.is_dir() else "not a regular file (a pipe, socket or device)"
+        raise ParseError(f"{kind}, not a listing to read", path=str(path))
     size = p.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ParseError(f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit",
                          path=str(path))
     data = p.read_bytes()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # a UTF-16 byte order mark
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise ParseError(f"not UTF-16 text ({err.reason})", path=str(path)) from err
     if b"\x00" in data[:65536]:
         raise ParseError("binary file (contains NUL bytes), not a text listing", path=str(path))
     try:

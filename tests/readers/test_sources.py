@@ -213,3 +213,18 @@ def test_sources_bibtex_extra_brace_warns_of_lost_fields(tmp_path: Path) -> None
     assert [p.title for p in papers] == ["First paper on LoRA", "Second paper"]
     assert len(warnings) == 1 and warnings[0].startswith(f"{bib}:2: fields outside any entry")
     assert "We run LoRA on GPUs." in warnings[0]
+
+
+def test_sources_utf16_is_read_and_a_fifo_is_named_for_what_it_is(tmp_path: Path) -> None:
+    """Issue 21, defect 11: UTF-16 was called "binary", a FIFO "no such file"."""
+    import os
+
+    table = tmp_path / "papers.csv"
+    table.write_text("title,abstract\nÜber LoRA,We run LoRA on GPUs.\n", encoding="utf-16")
+    assert [p.title for p in read_papers([table])] == ["Über LoRA"]
+    fifo = tmp_path / "papers.jsonl"
+    os.mkfifo(fifo)
+    with pytest.raises(ParseError, match="not a regular file"):
+        read_papers([fifo])
+    with pytest.raises(ParseError, match="no such file"):
+        read_papers([tmp_path / "missing.csv"])

@@ -33,6 +33,7 @@ from kg.export.rdf import builder_shared_triples, stream_triples
 from kg.export.trig import TrigWriter
 from kg.extract import DEFAULT_EXTRACTOR, extract_lines
 from kg.fileio import atomic_open, write_lines, write_text
+from kg.manifest import file_checksums
 from kg.model import Paper, PaperFindings
 from kg.outlock import output_lock
 from kg.readers import merge_papers, read_source
@@ -456,7 +457,8 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
         files["html"] = out / "graph.html"
     report.files.extend(files[name] for name in formats)
     report.files.append(out / "findings.jsonl")
-    summary = report.to_dict() | {"files": sorted(Path(f).name for f in report.files)}
+    summary = report.to_dict() | {"files": sorted(Path(f).name for f in report.files),
+                                  "checksums": file_checksums(map(Path, report.files))}
     summary.pop("timings", None)  # keep summary.json identical across runs
     write_text(out / "summary.json", json.dumps(summary, indent=2, sort_keys=True) + "\n")
     report.files.append(out / "summary.json")

@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from kg.errors import QueryError
+from kg.manifest import check_output
 from kg.queryguard import QueryLimits, check_query
 from kg.querypool import Answer, Job, QueryPool
 
@@ -287,6 +288,8 @@ def serve(store: str | Path, *, host: str = "127.0.0.1", port: int = 7878,
     """
     if not Path(store).is_dir():
         raise QueryError(f"no SPARQL store at {store}: run 'kg build' first")
+    for problem in check_output(Path(store).parent):
+        print(f"kg serve: warning: {problem}", file=sys.stderr, flush=True)
     options = ServeOptions(host=host, port=port, timeout_s=timeout_s, workers=max(1, workers),
                            memory_mb=memory_mb, limits=limits or QueryLimits())
     _raise_open_files_limit()

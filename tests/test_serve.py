@@ -368,3 +368,19 @@ def test_serve_killed_leaves_no_orphan_server(server) -> None:
                 return  # nothing listens any more
         time.sleep(0.1)
     pytest.fail(f"the oxigraph server on port {port} outlived kg serve")
+
+
+def test_serve_warns_of_a_mixed_output_set(page: Path, tmp_path: Path) -> None:
+    """Issue 21, defect 10: kg serve can tell a complete output set from a mixed one."""
+    from kg.pipeline import build
+
+    out = tmp_path / "out"
+    build([page], out, formats=["ntriples", "store"])
+    (out / "graph.nt").write_text("# another build's file\n", encoding="utf-8")
+    proc, url = _start(out / "store")
+    try:
+        assert _count(url) == 2
+    finally:
+        _stop(proc)
+    assert "warning: " + str(out / "graph.nt") + ": not the file summary.json lists" in \
+        proc.stderr.read()

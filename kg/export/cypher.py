@@ -14,12 +14,14 @@ ending in ``;``, after a comment line with the counts:
 Because every write is a MERGE on ``id`` followed by SETs, running the script twice changes
 nothing. Rows in one batch have the same keys (missing values are left out rather than
 written as ``null``), so strictly typed engines infer one type per column. Strings are
-escaped (quotes, backslashes, newlines, non-ASCII as ``\\uXXXX``).
+escaped (quotes, backslashes, newlines, non-ASCII as ``\\uXXXX`` up to U+FFFF; emoji and
+other characters beyond it are written as UTF-8).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,7 +50,20 @@ def _literal(value: Any) -> str:
         return repr(value)
     if isinstance(value, list):
         return "[" + ", ".join(_literal(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=True)
+    return _quoted(str(value))
+
+
+# Non-ASCII characters of the Basic Multilingual Plane (and lone surrogates), escaped.
+_BMP_NON_ASCII = re.compile("[\u0080-\uffff]")
+
+
+def _quoted(text: str) -> str:
+    """A Cypher string literal: quotes, backslashes and control characters escaped, the
+    Basic Multilingual Plane's non-ASCII characters as ``\\uXXXX``, and characters beyond
+    it (emoji) left as UTF-8: written as a surrogate pair of ``\\u`` escapes, LadybugDB
+    stores two invalid code points and cannot read the string back."""
+    return _BMP_NON_ASCII.sub(lambda m: f"\\u{ord(m.group()):04x}",
+                              json.dumps(text, ensure_ascii=False))
 
 
 def _map(row: dict[str, Any]) -> str:

@@ -198,3 +198,18 @@ def test_cypher_streamed_in_small_batches_loads_every_row(tmp_path: Path, page: 
     conn = _ladybug_load(script, tmp_path / "db")
     assert _scalar(conn, "MATCH (n) RETURN count(n)") == G.number_of_nodes()
     assert _scalar(conn, "MATCH ()-[e]->() RETURN count(e)") == G.number_of_edges()
+
+
+def test_cypher_ladybug_reads_back_emoji_and_accents(tmp_path: Path) -> None:
+    """Issue 21, defect 9: emoji written as \\ud83e\\udd16 pairs left invalid UTF-8 in
+    LadybugDB and reading the title back raised."""
+    page = tmp_path / "page.txt"
+    from tests.conftest import PAGE
+
+    page.write_text(PAGE.replace("Quantized Inference on Microcontrollers",
+                                 "Quantized Inférence 🤖 on Microcontrollers"), encoding="utf-8")
+    G = build_graph(extract_papers(read_papers([page])))
+    conn = _ladybug_load(write_export(G, "cypher-ladybug", tmp_path / "out"), tmp_path / "db")
+    result = conn.execute("MATCH (p:Paper) WHERE p.title STARTS WITH 'Quantized' "
+                          "RETURN p.title")
+    assert result.get_next()[0] == "Quantized Inférence 🤖 on Microcontrollers"

@@ -23,7 +23,8 @@ from kg.readers.daily_papers import is_daily_papers, read_daily_papers
 from kg.readers.hf_api import read_hf_papers
 from kg.readers.table import read_table
 
-__all__ = ["SOURCES", "detect_source", "merge_papers", "read_papers", "read_source"]
+__all__ = ["MAX_TEXT_CHARS", "SOURCES", "detect_source", "merge_papers", "read_papers",
+           "read_source"]
 
 
 SOURCES: dict[str, Callable[..., Iterator[Paper]]] = {
@@ -66,9 +67,32 @@ def read_source(path: str | Path, *, source: str | None = None, warn: Warn | Non
     count = 0
     for paper in papers:
         count += 1
-        yield _checked_dates(paper, warn)
+        yield _checked_size(_checked_dates(paper, warn), warn)
     if count == 0 and warn:
         warn(f"{path}: no papers in this file")
+
+
+# An arXiv abstract is at most 1,920 characters and titles are short; text far beyond this is
+# a file that is not what it claims (a whole paper, a log) and would only slow extraction.
+MAX_TEXT_CHARS = 50_000
+
+
+def _checked_size(paper: Paper, warn: Warn | None) -> Paper:
+    """``paper`` with its title and abstract cut to ``MAX_TEXT_CHARS`` each (at a space),
+    with a warning naming where it was read."""
+    cut = {key: value for key in ("title", "abstract")
+           if len(value := getattr(paper, key)) > MAX_TEXT_CHARS}
+    if not cut:
+        return paper
+    for key, value in cut.items():
+        end = value.rfind(" ", 0, MAX_TEXT_CHARS)
+        cut[key] = value[:end if end > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS]
+        if warn:
+            where = (f"{paper.sources[0].path}:{paper.sources[0].line}" if paper.sources
+                     else paper.id)
+            warn(f"{where}: {key} of {len(value):,} characters cut to the first "
+                 f"{len(cut[key]):,} (at most {MAX_TEXT_CHARS:,} are read)")
+    return dataclasses.replace(paper, **cut)
 
 
 def _valid_date(value: str | None) -> bool:

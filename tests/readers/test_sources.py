@@ -228,3 +228,22 @@ def test_sources_utf16_is_read_and_a_fifo_is_named_for_what_it_is(tmp_path: Path
         read_papers([fifo])
     with pytest.raises(ParseError, match="no such file"):
         read_papers([tmp_path / "missing.csv"])
+
+
+def test_sources_oversized_abstract_is_cut_with_a_warning(tmp_path: Path) -> None:
+    """Issue 21: a documented per-paper size limit, with a warning naming the paper."""
+    import json
+
+    from kg.readers import MAX_TEXT_CHARS
+
+    lines = tmp_path / "papers.jsonl"
+    huge = "We run LoRA on GPUs. " * 10_000
+    lines.write_text(json.dumps({"title": "Huge", "abstract": huge}) + "\n"
+                     + json.dumps({"title": "Small", "abstract": "We quantize."}) + "\n",
+                     encoding="utf-8")
+    warnings: list[str] = []
+    papers = {p.title: p for p in read_papers([lines], warn=warnings.append)}
+    assert len(papers["Huge"].abstract) <= MAX_TEXT_CHARS
+    assert papers["Huge"].abstract.startswith("We run LoRA on GPUs.")
+    assert papers["Small"].abstract == "We quantize."
+    assert len(warnings) == 1 and warnings[0].startswith(f"{lines}:1: abstract of 209,999")

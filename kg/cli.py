@@ -5,6 +5,7 @@ This is the only module that prints. Library errors (``KGError``) become click e
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Iterator
@@ -25,6 +26,11 @@ def _errors() -> Iterator[None]:
         yield
     except KGError as err:
         raise click.ClickException(str(err)) from err
+    except OSError as err:  # a full disk, a read-only folder, a permission: name the file
+        where = err.filename or "a file"
+        reason = err.strerror or str(err)
+        hint = " (free some space)" if err.errno == errno.ENOSPC else ""
+        raise click.ClickException(f"{where}: {reason}{hint}") from err
 
 
 def _progress(papers: list) -> Iterator:

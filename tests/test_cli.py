@@ -114,3 +114,37 @@ def test_cli_html_max_papers_writes_a_sample_page(page: Path, tmp_path: Path) ->
     assert "Showing the 1 most recent of 2 papers" in text
     nodes = json.loads(re.search(r"const NODES = (\[.*?\]);\n", text).group(1))
     assert [n["kind"] for n in nodes].count("Paper") == 1
+
+
+def test_cli_full_disk_and_unwritable_output_name_the_file(page, tmp_path, monkeypatch) -> None:
+    """Issue 21, defect 7: a full disk or an output folder that cannot be written gave a
+    traceback that did not name the folder."""
+    import errno
+    import os
+
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(page), "-o", str(blocker)])
+    assert result.exit_code in (1, 2) and "not-a-folder" in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, OSError)
+
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(page), "-o", str(out)]).exit_code == 0
+    before = (out / "graph.nt").read_bytes()
+    real_replace = os.replace
+
+    def full(src, dst, *args, **kwargs):
+        if str(dst).endswith("graph.nt"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", full)
+    result = CliRunner().invoke(cli, ["build", str(page), "-o", str(out), "--no-cache"])
+    assert result.exit_code == 1
+    assert f"{out / 'graph.nt'}: No space left on device (free some space)" in result.output
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert (out / "graph.nt").read_bytes() == before

@@ -135,8 +135,12 @@ def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
     if report.swept:
         click.echo(f"Removed {len(report.swept)} temporaries an interrupted build had left "
                    f"in {output}.", err=True)
-    click.echo(f"Read {report.entries} entries from {len(files)} files: "
-               f"{report.papers} distinct papers.")
+    if update:
+        click.echo(f"Read {report.read} entries from {len(files)} files; the graph holds "
+                   f"{report.entries} entries: {report.papers} distinct papers.")
+    else:
+        click.echo(f"Read {report.read} entries from {len(files)} files: "
+                   f"{report.papers} distinct papers.")
     click.echo("Nodes: " + ", ".join(f"{k} {v}" for k, v in report.summary["nodes"].items()))
     click.echo("Edges: " + ", ".join(f"{k} {v}" for k, v in report.summary["edges"].items()))
     click.echo(f"Warnings: {len(report.warnings)}")

@@ -62,7 +62,7 @@ Progress = Callable[[list[Paper]], Iterable[Paper]]
 class BuildReport:
     """What a build did: counts, warnings and the files written."""
 
-    entries: int
+    entries: int  # the listings the graph holds (the same after --update as a full build)
     papers: int
     summary: dict[str, dict[str, int]]
     warnings: list[str] = field(default_factory=list)
@@ -70,6 +70,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     # Temporaries a killed build had left in the output folder, removed before this one.
     swept: list[Path] = field(default_factory=list)
+    read: int = 0  # entries this run read from its input files (new ones, with --update)
 
     def to_dict(self) -> dict:
         return {"entries": self.entries, "papers": self.papers, **self.summary,
@@ -405,6 +406,7 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
             if "trig" in formats:
                 trig = TrigWriter(out / "graph.trig")
                 consumers.append(trig.add)
+            listings = [0]  # the listings the graph holds: its papers' sources
             with atomic_open(out / "findings.jsonl") as handle:
                 def written(findings: Iterator[tuple[PaperFindings, str]],
                             ) -> Iterator[PaperFindings]:
@@ -416,6 +418,7 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
                         record, line = item
                         handle.write(line)
                         handle.write("\n")
+                        listings[0] += len(record.paper.sources)
                         yield record
 
                 records = written(iter_findings_lines(
@@ -448,8 +451,9 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
         finally:
             if cache is not None:
                 cache.close()
-    report = BuildReport(entries=entries, papers=builder.papers, summary=builder.summary(),
-                         warnings=warnings, timings=clock.timings)
+    report = BuildReport(entries=listings[0], papers=builder.papers,
+                         summary=builder.summary(), warnings=warnings, timings=clock.timings,
+                         read=entries)
     if sample is not None:
         with clock("write html"):
             page, note = sample.graph(builder.entities, builder.broader)

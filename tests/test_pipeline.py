@@ -22,7 +22,9 @@ def test_pipeline_update_equals_full_rebuild(page: Path, tmp_path: Path, workers
                    workers=workers)
     build([page, DATA / "arxiv.xml"], tmp_path / "full", formats=formats, use_cache=False)
     assert report.papers == 3
-    for name in ("graph.nt", "graph.ttl", "graph.jsonld", "graph.html", "findings.jsonl"):
+    # Issue 21, defect 11: summary.json counted only the entries of the update's own files.
+    for name in ("graph.nt", "graph.ttl", "graph.jsonld", "graph.html", "findings.jsonl",
+                 "summary.json"):
         assert (tmp_path / "inc" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
     for name in ("neo4j", "tables"):
         assert _folder(tmp_path / "inc" / name) == _folder(tmp_path / "full" / name)

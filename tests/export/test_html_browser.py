@@ -137,3 +137,22 @@ def test_html_browser_sample_of_papers_says_so(browser_page, corpus_files: list[
     kinds = browser_page.evaluate("NODES.map(n => n.kind)")
     assert kinds.count("Paper") == 10 and len(kinds) > 10
     assert seen["errors"] == [] and seen["requests"] == [out.as_uri()]
+
+
+def test_html_browser_evidence_marks_the_right_words_after_emoji(browser_page,
+                                                                tmp_path: Path) -> None:
+    """Issue 21, defect 11: offsets count code points, JavaScript strings UTF-16 units, so an
+    emoji in the title moved every highlight one character per emoji."""
+    paper = Paper(id="paper-emoji", title="🤖🤖 Serving adapters fast",
+                  abstract="We apply LoRA to Llama-3-70B on NVIDIA H100 GPUs.",
+                  sources=(SourceRef("x.txt", 1),))
+    G = build_graph(extract_papers([paper]))
+    path = tmp_path / "emoji.html"
+    write_html(G, path)
+    seen = _open(browser_page, path)
+    browser_page.evaluate("() => showPanel('paper-emoji')")
+    marks = browser_page.locator("#panel mark").all_inner_texts()
+    assert "LoRA" in marks
+    assert all(text in paper.abstract.split(" ") or text in paper.abstract for text in marks)
+    assert all(not text.startswith((" ", "e ", "A")) for text in marks), marks
+    assert seen["errors"] == []

@@ -167,3 +167,72 @@ def test_fuzz_csv_reader_keeps_good_rows_around_a_bad_one(rows: list[tuple[str, 
     if '"' not in "".join(t + a for t, a in good):
         assert got == [pair for pair in expected if pair[0]]
     assert warnings
+
+
+json_lines = st.lists(st.one_of(
+    hostile,
+    st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | hostile,
+                 lambda inner: st.lists(inner, max_size=3)
+                 | st.dictionaries(st.sampled_from(["title", "abstract", "date", "upvotes",
+                                                    "authors", "id", "x"]), inner, max_size=5),
+                 max_leaves=12).map(lambda v: json.dumps(v, ensure_ascii=False)),
+    st.integers(min_value=1, max_value=3000).map(lambda n: "[" * n + "]" * n),
+    st.just('{"title": "T \\ud800", "abstract": "NaN here", "upvotes": NaN}'),
+), max_size=6)
+
+
+@SETTINGS
+@given(lines=json_lines)
+def test_fuzz_jsonl_and_hf_readers_warn_or_raise_parse_error_only(lines: list[str]) -> None:
+    """Issue 21: any JSONL line, or any JSON file, gives papers, warnings or a ParseError
+    naming the file; never another exception."""
+    from kg.fileio import write_lines
+    from kg.readers import read_papers
+
+    with tempfile.TemporaryDirectory() as folder:
+        jsonl = Path(folder) / "papers.jsonl"
+        jsonl.write_text("\n".join(line.replace("\n", " ") for line in lines) + "\n",
+                         encoding="utf-8", errors="surrogatepass")
+        hf = Path(folder) / "hf.json"
+        hf.write_text("[" + ",".join(lines) + "]", encoding="utf-8", errors="surrogatepass")
+        for path in (jsonl, hf):
+            try:
+                papers = read_papers([path], warn=lambda _m: None)
+            except ParseError as err:
+                assert str(path) in str(err)
+                continue
+            write_lines(Path(folder) / "out.jsonl",  # every string can be written
+                        [json.dumps(p.to_dict(), ensure_ascii=False) for p in papers])
+
+
+@SETTINGS
+@given(text=st.lists(hostile | st.sampled_from([
+    "@article{k,", "title = {A}}", "abstract = {B},", "}", "@misc{", "{", "year = 2024,",
+    "@comment{", "@string{x = \"y\"}", "title = \"Q\" # x,"]), max_size=12))
+def test_fuzz_bibtex_reader_warns_or_raises_parse_error_only(text: list[str]) -> None:
+    """Issue 21: any .bib text gives papers, warnings or a ParseError; never another
+    exception."""
+    from kg.readers import read_papers
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "refs.bib"
+        path.write_text("\n".join(text), encoding="utf-8", errors="surrogatepass")
+        try:
+            read_papers([path], warn=lambda _m: None)
+        except ParseError as err:
+            assert str(path) in str(err)
+
+
+@SETTINGS
+@given(query=st.lists(st.sampled_from(["{", "}", "(", ")", "[", "]", "'", '"', "'''", "#",
+                                       "\n", "<", ">", "SERVICE", " ", "?s", "\\", "x"]),
+                      max_size=3000).map("".join))
+def test_fuzz_query_guard_is_linear_and_only_raises_query_error(query: str) -> None:
+    """Issue 21: deep or long queries of any shape are checked without recursion."""
+    from kg.errors import QueryError
+    from kg.queryguard import check_query
+
+    try:
+        check_query(query)
+    except QueryError:
+        pass

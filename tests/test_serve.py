@@ -384,3 +384,17 @@ def test_serve_warns_of_a_mixed_output_set(page: Path, tmp_path: Path) -> None:
         _stop(proc)
     assert "warning: " + str(out / "graph.nt") + ": not the file summary.json lists" in \
         proc.stderr.read()
+
+
+def test_serve_port_in_use_is_a_clear_error(store: Path) -> None:
+    """Issue 25: a port in use printed the endpoint line and then a Rust backtrace."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "kg", "serve", "--store", str(store),
+                                 "--port", str(port)], capture_output=True, text=True,
+                                timeout=60, check=False)
+    assert result.returncode == 1 and result.stdout == ""
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "address already in use" in result.stderr and "Traceback" not in result.stderr

@@ -12,6 +12,7 @@ Not supported: updates (the store is rebuilt by ``kg build``), and RDF-star.
 
 from __future__ import annotations
 
+import difflib
 import os
 import queue
 import re
@@ -218,7 +219,17 @@ def resolve_query(query: str) -> str:
             return Path(query).read_text(encoding="utf-8")
         except OSError as err:
             raise QueryError(f"cannot read query file {query}: {err}") from err
+    if re.fullmatch(r"[A-Za-z][\w-]*", query.strip()) and not _KEYWORD.match(query.strip()):
+        names = [named.name for named in list_queries()]
+        close = difflib.get_close_matches(query.strip().lower(), names, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else (
+            " (kg query --list shows them)")
+        raise QueryError(f"no named query {query.strip()!r}{hint}")
     return query
+
+
+# A bare word that starts a SPARQL query form rather than naming a query.
+_KEYWORD = re.compile(r"(?i)(SELECT|ASK|CONSTRUCT|DESCRIBE|PREFIX|BASE)$")
 
 
 def _short(term) -> str:

@@ -172,3 +172,16 @@ def test_sparql_store_holds_exactly_the_strictly_parsed_ntriples(page: Path,
     held = named(open_store(tmp_path / "b" / "store"))
     assert len(held) > 1000
     assert held == named(expected)
+
+
+def test_mistyped_named_query_suggests_the_known_name() -> None:
+    """Issue 25: 'kg query what-beats-vLLM' answered 'invalid SPARQL ... expected CONSTRUCT'."""
+    from kg.sparql import resolve_query
+
+    with pytest.raises(QueryError, match="no named query 'what-beats-vLLM'; did you mean "
+                                         "'what-beats-vllm'"):
+        resolve_query("what-beats-vLLM")
+    with pytest.raises(QueryError, match="kg query --list shows them"):
+        resolve_query("zzzz")
+    assert resolve_query("SELECT") == "SELECT"  # a query, not a name: the parser answers
+    assert "SELECT" in resolve_query("paper-count")

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from kg.errors import QueryError
 
-__all__ = ["QueryLimits", "check_query"]
+__all__ = ["QueryLimits", "check_query", "explain_syntax_error"]
 
 # An IRI reference as SPARQL writes it: where "<" starts one rather than comparing.
 _IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
@@ -128,3 +128,23 @@ def _check_service(query: str, at: int, limits: QueryLimits) -> None:
         return
     raise QueryError(f"SERVICE {target} refused: this endpoint reads only its own store "
                      f"(allow a host with --allow-service HOST)")
+
+
+_DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
+_USED = re.compile(r"(?<![\w:?$#/.-])([A-Za-z][\w-]*)?:(?=[\w%])")
+_LITERALS = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+
+
+def explain_syntax_error(query: str, message: str, known: Iterable[str]) -> str:
+    """A shorter message for the parser errors people meet most: a prefix that is neither
+    declared nor one of ``known`` (the parser lists the Unicode ranges a name may hold)."""
+    if "Prefix not found" not in message:
+        return message
+    text = _LITERALS.sub(" ", query)
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(text)} | set(known)
+    unknown = sorted({m.group(1) or "" for m in _USED.finditer(text)} - declared)
+    if not unknown:
+        return message
+    names = ", ".join(f"'{p}:'" for p in unknown)
+    return (f"unknown prefix {names}; known: {', '.join(f'{p}:' for p in sorted(known))} "
+            f"(or declare it with PREFIX)")

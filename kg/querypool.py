@@ -148,7 +148,10 @@ def _answer(ox, db, job: Job) -> Answer:
                           default_graph=[ox.NamedNode(g) for g in job.default_graphs] or None,
                           named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None)
     except SyntaxError as err:
-        return Answer.error(400, f"invalid SPARQL query: {err}")
+        from kg.queryguard import explain_syntax_error
+
+        reason = explain_syntax_error(job.query, str(err), PREFIXES)
+        return Answer.error(400, f"invalid SPARQL query: {reason}")
     except (OSError, ValueError, TypeError) as err:
         return Answer.error(400 if isinstance(err, ValueError) else 500,
                             f"the query failed: {err}")

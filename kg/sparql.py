@@ -27,7 +27,7 @@ import networkx as nx
 
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
-from kg.queryguard import QueryLimits, check_query
+from kg.queryguard import QueryLimits, check_query, explain_syntax_error
 
 __all__ = ["NamedQuery", "StoreWriter", "list_queries", "open_store", "resolve_query", "run_query",
            "run_query_at",
@@ -273,7 +273,8 @@ def run_query(store, query: str, *, fmt: str = "table",
     try:
         results = store.query(query, prefixes=dict(PREFIXES))
     except SyntaxError as err:
-        raise QueryError(f"invalid SPARQL: {err}") from err
+        reason = explain_syntax_error(query, str(err), PREFIXES)
+        raise QueryError(f"invalid SPARQL: {reason}") from err
     except OSError as err:
         raise QueryError(f"query failed: {err}") from err
     if isinstance(results, ox.QueryBoolean):

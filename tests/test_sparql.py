@@ -185,3 +185,17 @@ def test_mistyped_named_query_suggests_the_known_name() -> None:
         resolve_query("zzzz")
     assert resolve_query("SELECT") == "SELECT"  # a query, not a name: the parser answers
     assert "SELECT" in resolve_query("paper-count")
+
+
+def test_unknown_prefix_is_named_with_the_known_ones() -> None:
+    """Issue 25: an unknown prefix printed four lines of Unicode character ranges."""
+    from kg.namespaces import PREFIXES
+    from kg.queryguard import explain_syntax_error
+
+    query = ("PREFIX foo: <http://x/> SELECT * WHERE { ?s foo:bar ?o . "
+             "?o <http://a/b:c> 'x:y' . ?o bar:q ?z }")
+    message = explain_syntax_error(query, "error at 1:9: expected one of Prefix not found, "
+                                          "['%']", PREFIXES)
+    assert message.startswith("unknown prefix 'bar:'; known: dataset:,")
+    assert "kg:" in message and "'foo:'" not in message
+    assert explain_syntax_error(query, "expected [_]", PREFIXES) == "expected [_]"

@@ -371,7 +371,6 @@ def query(query: str | None, store: str, fmt: str, list_: bool,
 
     Example: kg query "SELECT (COUNT(*) AS ?n) WHERE { ?p a kg:Paper }"
     """
-    from kg.errors import QueryError
     from kg.queryguard import QueryLimits
     from kg.querypool import run_bounded
     from kg.sparql import list_queries, resolve_query, run_query_at
@@ -385,8 +384,6 @@ def query(query: str | None, store: str, fmt: str, list_: bool,
     with _errors():
         text = resolve_query(query)
         limits = QueryLimits.allowing(service_hosts)
-        if not Path(store).is_dir():
-            raise QueryError(f"no SPARQL store at {store}: run 'kg build' first")
         answer = run_bounded(run_query_at, (store, text, fmt, limits), timeout_s=timeout_s,
                              memory_mb=memory_mb)
         click.echo(answer.rstrip("\n"))

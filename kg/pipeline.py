@@ -406,10 +406,11 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
             if "trig" in formats:
                 trig = TrigWriter(out / "graph.trig")
                 consumers.append(trig.add)
-            listings = [0]  # the listings the graph holds: its papers' sources
+            listings = 0  # the listings the graph holds: its papers' sources
             with atomic_open(out / "findings.jsonl") as handle:
                 def written(findings: Iterator[tuple[PaperFindings, str]],
                             ) -> Iterator[PaperFindings]:
+                    nonlocal listings
                     while True:
                         with clock("extract (waiting for workers)"):
                             item = next(findings, None)
@@ -418,7 +419,7 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
                         record, line = item
                         handle.write(line)
                         handle.write("\n")
-                        listings[0] += len(record.paper.sources)
+                        listings += len(record.paper.sources)
                         yield record
 
                 records = written(iter_findings_lines(
@@ -451,7 +452,7 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
         finally:
             if cache is not None:
                 cache.close()
-    report = BuildReport(entries=listings[0], papers=builder.papers,
+    report = BuildReport(entries=listings, papers=builder.papers,
                          summary=builder.summary(), warnings=warnings, timings=clock.timings,
                          read=entries)
     if sample is not None:

@@ -99,6 +99,16 @@ class StoreIdentity:
 # The worker process
 
 
+def _process_context(preload: list[str] | None = None):
+    """Where worker processes come from: a fork server where there is one (a fresh process
+    without the caller's threads, forked in ~15 ms), else spawned interpreters."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if preload and hasattr(context, "set_forkserver_preload"):
+        context.set_forkserver_preload(preload)
+    return context
+
+
 def _limit_memory(memory_mb: int) -> None:
     if memory_mb > 0:
         import resource
@@ -209,14 +219,6 @@ class QueryWorker:
             raise QueryError(first.body.decode().strip())
         return worker
 
-    def call(self, job: Job, timeout_s: float) -> Answer:
-        """Run ``job``, blocking; kill the worker and raise ``TimeoutError`` at the deadline."""
-        self.conn.send(job)
-        if not self.conn.poll(timeout_s):
-            self.kill()
-            raise TimeoutError
-        return self._receive()
-
     async def acall(self, job: Job, timeout_s: float) -> Answer:
         """Run ``job`` without blocking the event loop. At the deadline, or when the awaiting
         task is cancelled (its client left), the worker is killed."""
@@ -283,7 +285,7 @@ class QueryPool:
 
     ``await pool.answer(job)`` gives an ``Answer`` whatever happens: 503 when the query ran
     out of time or no slot came free, 500 when its worker died (memory), 400 for a bad
-    query. ``pool.reloads`` counts the store rebuilds noticed.
+    query.
     """
 
     store: Path
@@ -293,7 +295,6 @@ class QueryPool:
     warm: int = 2
     slow_s: float = 1.0
     log: object = None  # a callable taking one line, or None
-    reloads: int = 0
     _slots: asyncio.Semaphore | None = field(default=None, repr=False)
     _idle: list[QueryWorker] = field(default_factory=list, repr=False)
     _context: object = field(default=None, repr=False)
@@ -305,10 +306,7 @@ class QueryPool:
         self.store = Path(self.store)
         if not self.store.is_dir():
             raise QueryError(f"no SPARQL store at {self.store}: run 'kg build' first")
-        self._context = multiprocessing.get_context(
-            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
-        if hasattr(self._context, "set_forkserver_preload"):
-            self._context.set_forkserver_preload(["pyoxigraph", "kg.querypool"])
+        self._context = _process_context(preload=["pyoxigraph", "kg.querypool"])
         self._identity = StoreIdentity.of(self.store)
         self._slots = asyncio.Semaphore(self.workers)
         warm = max(1, min(self.warm, self.workers))
@@ -323,7 +321,6 @@ class QueryPool:
         if now is not None and now != self._identity:
             self._identity = now
             self._generation += 1
-            self.reloads += 1
             self._say(f"the store at {self.store} was rebuilt: answering from the new one")
 
     def _say(self, line: str) -> None:
@@ -405,8 +402,7 @@ def run_bounded(fn, args: tuple, *, timeout_s: float, memory_mb: int, what: str 
     """``fn(*args)`` in a process of its own, stopped after ``timeout_s`` seconds (0: never)
     and bounded by ``memory_mb`` of address space (0: unbounded); its exceptions are raised
     here. A timeout or a process that dies raises ``QueryError`` with a message."""
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    context = _process_context()
     ours, theirs = context.Pipe(duplex=False)
     process = context.Process(target=_bounded_main, args=(theirs, memory_mb, fn, args),
                               name=f"kg-{what}", daemon=True)

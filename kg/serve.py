@@ -40,6 +40,7 @@ __all__ = ["ServeOptions", "endpoint_url", "free_port", "serve"]
 
 _FORM = "application/x-www-form-urlencoded"
 _SPARQL = "application/sparql-query"
+_READ_ONLY = "this endpoint is read-only: updates are refused (the store is rebuilt by kg build)"
 
 
 @dataclass(frozen=True)
@@ -177,8 +178,7 @@ async def _read_query(request, limits: QueryLimits) -> tuple[str, dict[str, list
                                      f"or {_FORM}")
     queries = params.get("query", [])
     if "update" in params:
-        raise _RefusedError(403, "this endpoint is read-only: updates are refused (the store is "
-                         "rebuilt by kg build)")
+        raise _RefusedError(403, _READ_ONLY)
     if len(queries) != 1:
         raise _RefusedError(400, "give exactly one 'query' parameter (SPARQL 1.1 Protocol)")
     return queries[0], params
@@ -206,8 +206,7 @@ def _make_handler(pool: QueryPool, options: ServeOptions,
 async def _route(request, pool: QueryPool, options: ServeOptions) -> Answer:
     path = request.path.rstrip("/") or "/"
     if path == "/update":
-        return Answer.error(403, "this endpoint is read-only: updates are refused (the store "
-                                 "is rebuilt by kg build)")
+        return Answer.error(403, _READ_ONLY)
     if path == "/":
         return Answer.error(200, f"kg SPARQL endpoint: send queries to {request.url.origin()}"
                                  "/query (SPARQL 1.1 Protocol, GET or POST)")

@@ -218,40 +218,43 @@ def test_serve_sort_past_memory_bound_fails_alone(store: Path) -> None:
         _stop(proc)
 
 
-def test_serve_service_makes_no_request(store: Path) -> None:
+@pytest.fixture
+def listener():
+    """A local port that records whether anyone connected, and its SPARQL URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)
+        yield sock, f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
+
+
+def test_serve_service_makes_no_request(store: Path, listener) -> None:
     """Issue 21, defect 3: SERVICE made the read-only endpoint POST to any address."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(8)
-        listener.settimeout(0.5)
-        target = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
-        proc, url = _start(store)
-        try:
-            status, body = _ask(url, f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
-            assert status == 400 and b"refused" in body
-            with pytest.raises(socket.timeout):
-                listener.accept()
-        finally:
-            _stop(proc)
+    sock, target = listener
+    sock.settimeout(0.5)
+    proc, url = _start(store)
+    try:
+        status, body = _ask(url, f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")
+        assert status == 400 and b"refused" in body
+        with pytest.raises(socket.timeout):
+            sock.accept()
+    finally:
+        _stop(proc)
 
 
-def test_serve_service_allowed_host_is_reached(store: Path) -> None:
+def test_serve_service_allowed_host_is_reached(store: Path, listener) -> None:
     """--allow-service HOST lets SERVICE reach that host (and only it)."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(8)
-        listener.settimeout(10)
-        target = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
-        proc, url = _start(store, "--allow-service", "127.0.0.1", "--timeout", "3")
-        try:
-            request = urllib.request.Request(url, data=urllib.parse.urlencode({"query": (
-                f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")}).encode())
-            with contextlib.suppress(urllib.error.URLError, TimeoutError, ConnectionError):
-                urllib.request.urlopen(request, timeout=0.5)
-            conn, _ = listener.accept()  # the request arrived
-            conn.close()
-        finally:
-            _stop(proc)
+    sock, target = listener
+    sock.settimeout(10)
+    proc, url = _start(store, "--allow-service", "127.0.0.1", "--timeout", "3")
+    try:
+        request = urllib.request.Request(url, data=urllib.parse.urlencode({"query": (
+            f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}")}).encode())
+        with contextlib.suppress(urllib.error.URLError, TimeoutError, ConnectionError):
+            urllib.request.urlopen(request, timeout=0.5)
+        conn, _ = sock.accept()  # the request arrived
+        conn.close()
+    finally:
+        _stop(proc)
 
 
 def test_serve_idle_sockets_do_not_starve_others(store: Path) -> None:

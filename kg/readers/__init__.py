@@ -77,6 +77,11 @@ def read_source(path: str | Path, *, source: str | None = None, warn: Warn | Non
 MAX_TEXT_CHARS = 50_000
 
 
+def _where(paper: Paper) -> str:
+    """Where ``paper`` was first read, as file:line, for warnings."""
+    return f"{paper.sources[0].path}:{paper.sources[0].line}" if paper.sources else paper.id
+
+
 def _checked_size(paper: Paper, warn: Warn | None) -> Paper:
     """``paper`` with its title and abstract cut to ``MAX_TEXT_CHARS`` each (at a space),
     with a warning naming where it was read."""
@@ -88,9 +93,7 @@ def _checked_size(paper: Paper, warn: Warn | None) -> Paper:
         end = value.rfind(" ", 0, MAX_TEXT_CHARS)
         cut[key] = value[:end if end > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS]
         if warn:
-            where = (f"{paper.sources[0].path}:{paper.sources[0].line}" if paper.sources
-                     else paper.id)
-            warn(f"{where}: {key} of {len(value):,} characters cut to the first "
+            warn(f"{_where(paper)}: {key} of {len(value):,} characters cut to the first "
                  f"{len(cut[key]):,} (at most {MAX_TEXT_CHARS:,} are read)")
     return dataclasses.replace(paper, **cut)
 
@@ -116,9 +119,8 @@ def _checked_dates(paper: Paper, warn: Warn | None) -> Paper:
     if not bad:
         return paper
     if warn:
-        where = f"{paper.sources[0].path}:{paper.sources[0].line}" if paper.sources else paper.id
         for key, value in bad.items():
-            warn(f"{where}: {key} date {value!r} is not a date (YYYY-MM-DD); the paper is "
+            warn(f"{_where(paper)}: {key} date {value!r} is not a date (YYYY-MM-DD); the paper is "
                  f"kept without it")
     return dataclasses.replace(paper, **dict.fromkeys(bad))
 

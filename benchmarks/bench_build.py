@@ -61,7 +61,7 @@ print(json.dumps({"papers": report.papers, "total": total, "timings": report.tim
 STORE_CHILD = r"""
 import itertools, json, resource, shutil, sys
 from kg.export.rdf import CHUNK_TRIPLES
-from kg.sparql import StoreWriter
+from kg.export.store import StoreWriter
 nt, target = sys.argv[1], sys.argv[2]
 shutil.rmtree(target, ignore_errors=True)
 writer = StoreWriter(target)

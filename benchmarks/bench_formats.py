@@ -24,14 +24,14 @@ from pathlib import Path
 
 from bench_build import CHILD, corpus, disk_usage  # the same child and corpora
 
-from kg.export import EXPORTERS
+from kg.export import FORMATS
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--papers", type=int, default=100_000)
-    ap.add_argument("--formats", default=";".join(EXPORTERS))
+    ap.add_argument("--formats", default=";".join(FORMATS))
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--work", default="/tmp/kg-bench-build")
     args = ap.parse_args()

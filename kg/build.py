@@ -1,4 +1,6 @@
-"""``build_graph(findings) -> nx.MultiDiGraph``: the one canonical graph every export reads.
+"""Merging per-paper findings into one graph: ``GraphBuilder`` paper by paper (what a build
+uses: each paper's ``kg.canonical.PaperBlock`` as it is merged, then the ``Shared`` parts),
+``build_graph(findings) -> nx.MultiDiGraph`` for a graph in memory.
 
 Node ids are paper ids (``paper-…``/``arxiv-…``) and entity ids (``hardware/nvidia-h100``).
 Entities from different papers are merged when they share a concept, or a non-acronym name
@@ -20,18 +22,18 @@ from __future__ import annotations
 import sys
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
 import networkx as nx
 
+from kg.canonical import Edge, PaperBlock, Shared
 from kg.model import Entity, PaperFindings
 from kg.normalize import norm_key
-from kg.tally import month_of
+from kg.tally import count_tallies, month_of
 from kg.vocab import Vocabulary, is_acronym, load_vocabulary
 
-__all__ = ["EdgeEvidence", "GraphBuilder", "PaperBlock", "build_graph", "graph_summary"]
+__all__ = ["EdgeEvidence", "GraphBuilder", "build_graph", "graph_summary"]
 
 
 class EdgeEvidence(NamedTuple):
@@ -78,28 +80,13 @@ def _name_keys(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(key for n in names if not is_acronym(n) and (key := norm_key(n)))
 
 
-Edge = tuple[str, str, str, dict]
-
-
-@dataclass
-class PaperBlock:
-    """One paper's share of the graph: its node attributes and every edge it claims, sorted
-    by (source, target, key). Every edge but ``broader`` belongs to exactly one paper (the one
-    whose text states it; ``outperforms`` edges are keyed per claiming paper), so a block is
-    complete once its paper is merged and can be exported straight away."""
-
-    id: str
-    data: dict
-    edges: list[Edge]
-
-
 class GraphBuilder:
     """Merges per-paper findings one paper at a time (entity resolution, aliases, paper
     counts) and hands back each paper's ``PaperBlock`` as it goes.
 
     Why a streaming builder: at 10^5 papers the whole ``nx.MultiDiGraph`` holds ~10^6 edges
-    and most of a build's memory. The streamed exports (N-Triples, Turtle, the store) write
-    each block at once and need only what papers share, which this keeps: entity nodes,
+    and most of a build's memory. Every format (``kg.export.Sink``) writes each block at once
+    and needs only what papers share, which this keeps: entity nodes,
     ``broader`` edges, source pages, and each paper's related concepts for the tallies (a few
     bytes per edge). ``graph``, when given, receives every block too (``build_graph``: a
     graph for notebooks and ``write_<fmt>(G, ...)``; a build itself never needs one).
@@ -261,6 +248,12 @@ class GraphBuilder:
                 relation, concept = decode[code]
                 out.setdefault(relation, set()).add(concept)
             yield month, out
+
+    def shared(self) -> Shared:
+        """What the papers share (call after ``finish``): the parts every sink's ``finish``
+        receives."""
+        return Shared(self.entities, list(self.broader), self.pages,
+                      lambda: count_tallies(self.related_concepts(), self.broader))
 
     def summary(self) -> dict[str, dict[str, int]]:
         """``graph_summary`` of what was built (call after ``finish``)."""

@@ -172,7 +172,8 @@ def extract(paths: tuple[str, ...], fmt: str, output: str | None, source: str | 
 
     Example: kg extract ../shared/corpus/*.txt --format jsonl -o pred.jsonl
     """
-    from kg.pipeline import extract_records, findings_line, write_findings_jsonl
+    from kg.findings import findings_line, write_findings_jsonl
+    from kg.pipeline import extract_records
 
     warnings: list[str] = []
     with _errors():
@@ -209,7 +210,8 @@ def eval_cmd(gold: str, corpus: tuple[str, ...], scorer: str | None, show: int,
     import tempfile
 
     from kg.evaluation import read_gold, select_gold, vocabulary_coverage
-    from kg.pipeline import extract_records, write_findings_jsonl
+    from kg.findings import write_findings_jsonl
+    from kg.pipeline import extract_records
     from kg.vocab import load_vocabulary
 
     sources = corpus or (str(Path(gold).resolve().parent.parent / "corpus"),)
@@ -294,8 +296,8 @@ def fetch_hf_cmd(date: str, output: str, base_url: str | None) -> None:
 
 @cli.command(name="export")
 @click.argument("fmt", metavar="FORMAT",
-                type=click.Choice(sorted(__import__("kg.export", fromlist=["EXPORTERS"])
-                                         .EXPORTERS)))
+                type=click.Choice(sorted(__import__("kg.export", fromlist=["FORMATS"])
+                                         .FORMATS)))
 @click.argument("out", type=click.Path())
 @click.option("--graph", "graph_dir", default="exports", show_default=True,
               type=click.Path(file_okay=False), help="The output folder of a kg build.")

@@ -5,12 +5,15 @@ from pathlib import Path
 
 import pytest
 
+import kg.findings as findings
 import kg.pipeline as pipeline
-from kg.export import BLOCK_WRITERS
+from kg.model import PaperFindings
 from kg.pipeline import build
 
 DATA = Path(__file__).resolve().parent / "data"
 FORMATS = ["ntriples", "turtle"]
+# The property-graph formats, written row by row (kg.export.tables.BlockWriter).
+BLOCK_WRITERS = ["csv", "cypher", "cypher-ladybug", "gexf", "graphml", "neo4j", "parquet"]
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -236,11 +239,11 @@ def test_pipeline_findings_papers_are_the_findings_papers(page: Path, tmp_path: 
 
     build([page, DATA / "papers.csv"], tmp_path / "b", formats=["ntriples"])
     path = tmp_path / "b" / "findings.jsonl"
-    papers = list(pipeline.read_findings_papers(path))
-    assert papers == [f.paper for f in pipeline.read_findings_jsonl(path)] and len(papers) > 2
+    papers = list(findings.read_findings_papers(path))
+    assert papers == [f.paper for f in findings.read_findings_jsonl(path)] and len(papers) > 2
     path.write_text(path.read_text(encoding="utf-8") + "{not json\n", encoding="utf-8")
     with pytest.raises(ParseError, match=rf"findings.jsonl.*{len(papers) + 1}"):
-        list(pipeline.read_findings_papers(path))
+        list(findings.read_findings_papers(path))
 
 
 def _folder(path: Path) -> dict[str, bytes]:
@@ -257,13 +260,13 @@ def test_pipeline_property_graph_formats_stream_the_same_bytes(page: Path, tmp_p
                                                                fmt: str) -> None:
     """Each format written paper by paper (no whole graph) equals the one written from the
     whole graph, ``kg export``'s, and that of a build writing every format at once."""
-    from kg.export import EXPORTERS, write_export
+    from kg.export import FORMATS, write_export
     from kg.pipeline import export_build, load_graph
 
     inputs = [page, DATA / "papers.csv", DATA / "refs.bib", DATA / "arxiv.xml"]
-    name = EXPORTERS[fmt][1]
+    name = FORMATS[fmt].default_name
     build(inputs, tmp_path / "streamed", formats=[fmt, "ntriples"], use_cache=False)
-    build(inputs, tmp_path / "with-graph", formats=sorted(pipeline.BLOCK_FORMATS | {"trig"}),
+    build(inputs, tmp_path / "with-graph", formats=sorted({*BLOCK_WRITERS, "html", "trig"}),
           use_cache=False)
     streamed = _output(tmp_path / "streamed" / name)
     assert streamed and all(streamed.values())
@@ -280,9 +283,10 @@ def test_pipeline_failed_build_leaves_property_graph_files_whole(page: Path, tmp
     """A build that fails after a property-graph format began keeps the previous files
     whole and leaves no temporary files beside them."""
     import kg.export.tables
-    from kg.export import EXPORTERS
+    import kg.export.trig
+    from kg.export import FORMATS
 
-    target = tmp_path / EXPORTERS[fmt][1]
+    target = tmp_path / FORMATS[fmt].default_name
     build([page], tmp_path, formats=[fmt, "ntriples"], use_cache=False)
     before = _output(target)
     listing = sorted(p.name for p in tmp_path.rglob("*"))
@@ -291,7 +295,7 @@ def test_pipeline_failed_build_leaves_property_graph_files_whole(page: Path, tmp
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(kg.export.tables.RowStream, "finish", broken)
-    monkeypatch.setattr(pipeline, "builder_shared_triples", lambda builder: broken(0, 0, 0))
+    monkeypatch.setattr(kg.export.trig, "shared_triples", lambda shared: broken(0, 0, 0))
     with pytest.raises(RuntimeError, match="disk full"):
         build([page, DATA / "papers.csv"], tmp_path, formats=[fmt, "ntriples"],
               use_cache=False)
@@ -299,17 +303,18 @@ def test_pipeline_failed_build_leaves_property_graph_files_whole(page: Path, tmp
     assert sorted(p.name for p in tmp_path.rglob("*")) == listing
 
 
-def test_pipeline_times_the_formats_written_paper_by_paper(page: Path, tmp_path: Path) -> None:
-    """Writing the page's sample, TriG and the property-graph formats paper by paper is a
-    stage of its own, not hidden in producing the triples or in merging."""
+def test_pipeline_times_each_sink_apart(page: Path, tmp_path: Path) -> None:
+    """Each format's sink is a stage of its own, paper by paper and at its end, not hidden
+    in producing the triples or in merging; formats of one sink share its stage."""
     report = build([page, DATA / "papers.csv"], tmp_path / "b",
-                   formats=["ntriples", "trig", "csv", "graphml"], use_cache=False)
-    stage = "write paper by paper (html, trig, property graphs)"
-    assert report.timings[stage] > 0
-    assert {"write csv (its end)", "write trig (its end)"} <= set(report.timings)
+                   formats=["ntriples", "turtle", "trig", "csv", "graphml"], use_cache=False)
+    for stage in ("write trig", "write csv", "write graphml"):
+        assert report.timings[stage] > 0
+        assert f"{stage} (its end)" in report.timings
+    assert "write ntriples, turtle (its end)" in report.timings
     plain = build([page, DATA / "papers.csv"], tmp_path / "n", formats=["ntriples"],
                   use_cache=False)
-    assert stage not in plain.timings
+    assert "write trig" not in plain.timings
 
 
 def _papers(count: int, abstract: str = "We run FlashAttention on NVIDIA H100 GPUs.") -> list:
@@ -335,10 +340,10 @@ def test_pipeline_findings_come_in_order_from_cache_and_extraction(tmp_path: Pat
     stored = {}
     for paper in papers[::3]:
         # A cached line that extraction would not give, so the test tells the two apart.
-        line = pipeline.PaperFindings(paper).to_line()
+        line = PaperFindings(paper).to_line()
         stored[paper.id] = line
         cache.put_many([(paper_key(paper, DEFAULT_EXTRACTOR), line)])
-    out = list(pipeline.iter_findings_lines(iter(papers), cache=cache, batch=4,
+    out = list(findings.iter_findings_lines(iter(papers), cache=cache, batch=4,
                                             workers=workers))
     assert [record.paper.id for record, _ in out] == [paper.id for paper in papers]
     for paper, (record, line) in zip(papers, out, strict=True):
@@ -363,11 +368,11 @@ def test_pipeline_warm_cache_does_not_hold_the_corpus(tmp_path: Path) -> None:
         for i in range(count):
             yield from _papers(1, f"{i} " + "x" * 100_000)
 
-    cache.put_many((paper_key(paper, DEFAULT_EXTRACTOR), pipeline.PaperFindings(paper).to_line())
+    cache.put_many((paper_key(paper, DEFAULT_EXTRACTOR), PaperFindings(paper).to_line())
                    for paper in papers())
     tracemalloc.start()
     try:
-        records = pipeline.iter_findings_lines(papers(), cache=cache, batch=10, workers=2)
+        records = findings.iter_findings_lines(papers(), cache=cache, batch=10, workers=2)
         for _ in range(count - 20):
             next(records)
         held, _ = tracemalloc.get_traced_memory()

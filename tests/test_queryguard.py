@@ -11,10 +11,11 @@ import pytest
 
 from kg.build import build_graph
 from kg.errors import QueryError
+from kg.export.store import write_store
 from kg.extract import extract_papers
 from kg.queryguard import QueryLimits, check_query
 from kg.readers import read_papers
-from kg.sparql import list_queries, write_store
+from kg.sparql import list_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from kg.build import build_graph
+from kg.export.store import write_store
 from kg.extract import extract_papers
 from kg.readers import read_papers
-from kg.sparql import write_store
 
 pytestmark = pytest.mark.slow
 COUNT = ("PREFIX kg: <https://w3id.org/mlsys-kg/ontology#> "

@@ -11,9 +11,10 @@ from click.testing import CliRunner
 from kg.build import build_graph
 from kg.cli import cli
 from kg.errors import QueryError
+from kg.export.store import write_store
 from kg.extract import extract_papers
 from kg.readers import read_papers
-from kg.sparql import list_queries, open_store, resolve_query, run_query, write_store
+from kg.sparql import list_queries, open_store, resolve_query, run_query
 
 COUNT = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a kg:Paper }"
 
@@ -113,7 +114,7 @@ def test_sparql_store_holds_the_same_triples_on_every_build(page: Path, tmp_path
 def test_sparql_store_writer_failure_keeps_the_old_store(store_dir: Path) -> None:
     """A chunk the loader rejects fails the build loudly; the previous store stays whole
     and no half-built store is left beside it."""
-    from kg.sparql import StoreWriter
+    from kg.export.store import StoreWriter
 
     writer = StoreWriter(store_dir)
     writer.feed(b"<http://a> <http://b> <http://c> .\n")
@@ -131,7 +132,7 @@ def test_sparql_store_writer_compacts_at_low_priority(tmp_path: Path) -> None:
     extraction needs; the store still holds every triple fed, and is compacted at the end."""
     import os
 
-    from kg.sparql import LOW_PRIORITY, StoreWriter
+    from kg.export.store import LOW_PRIORITY, StoreWriter
 
     writer = StoreWriter(tmp_path / "store")
     for chunk in range(3):

@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 
 from kg.build import build_graph
+from kg.export.store import write_store
 from kg.extract import extract_papers
 from kg.model import Paper
-from kg.sparql import open_store, run_query, write_store
+from kg.sparql import open_store, run_query
 from kg.tally import Tally, tallies
 
 PAPERS = [

@@ -29,8 +29,9 @@ from typing import IO, Any
 
 import networkx as nx
 
+from kg.export import write_format
 from kg.export.neo4j import LABELS, rel_type
-from kg.export.tables import BlockWriter, copy_parts, feed_graph, field_kind, kind_of
+from kg.export.tables import BlockWriter, copy_parts, field_kind, kind_of
 
 __all__ = ["DIALECTS", "CypherWriter", "LadybugCypherWriter", "generate_cypher",
            "write_cypher", "write_cypher_ladybug"]
@@ -190,7 +191,7 @@ def generate_cypher(G: nx.MultiDiGraph, *, dialect: str = "neo4j") -> Iterator[s
     (the lines ``write_cypher`` writes)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "graph.cypher"
-        feed_graph(G, CypherWriter(path, dialect=dialect))
+        write_cypher(G, path, dialect=dialect)
         with path.open(encoding="utf-8") as handle:
             for line in handle:
                 yield line.rstrip("\n")
@@ -203,9 +204,14 @@ class LadybugCypherWriter(CypherWriter):
         super().__init__(path, dialect="ladybug")
 
 
+_DIALECTS = {"neo4j": "cypher", "ladybug": "cypher-ladybug"}  # dialect -> format name
+
+
 def write_cypher(G: nx.MultiDiGraph, path: str | Path, *, dialect: str = "neo4j") -> None:
     """Write the script atomically."""
-    feed_graph(G, CypherWriter(path, dialect=dialect))
+    if dialect not in _DIALECTS:
+        raise ValueError(f"unknown Cypher dialect '{dialect}' (known: {', '.join(DIALECTS)})")
+    write_format(G, _DIALECTS[dialect], path)
 
 
 def write_cypher_ladybug(G: nx.MultiDiGraph, path: str | Path) -> None:

@@ -26,12 +26,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
+from kg.export import write_format
 from kg.export.tables import (
     EDGE_COLUMNS,
     NODE_TABLE,
     BlockWriter,
     copy_parts,
-    feed_graph,
     field_kind,
 )
 
@@ -174,9 +174,9 @@ class GexfWriter(_XmlWriter):
 
 def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> None:
     """Write GraphML atomically."""
-    feed_graph(G, GraphMLWriter(path))
+    write_format(G, "graphml", path)
 
 
 def write_gexf(G: nx.MultiDiGraph, path: str | Path) -> None:
     """Write GEXF 1.2 atomically."""
-    feed_graph(G, GexfWriter(path))
+    write_format(G, "gexf", path)

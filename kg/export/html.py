@@ -21,11 +21,13 @@ from typing import Any
 
 import networkx as nx
 
-from kg.build import PaperBlock
+from kg.canonical import PaperBlock, Shared, graph_blocks, graph_shared
+from kg.clock import Clock, no_clock
+from kg.export import single_target
 from kg.fileio import write_text
 
-__all__ = ["COLORS", "MAX_NODES", "MAX_PAPERS", "HtmlSample", "focus_subgraph", "generate_html",
-           "html_graph", "sample_graph", "to_pyvis", "write_html"]
+__all__ = ["COLORS", "MAX_NODES", "MAX_PAPERS", "HtmlSample", "HtmlSink", "focus_subgraph",
+           "generate_html", "html_graph", "sample_graph", "to_pyvis", "write_html"]
 
 COLORS = {"Paper": "#9e9e9e", "Technique": "#1f77b4", "Model": "#9467bd", "Hardware": "#d62728",
           "Metric": "#2ca02c", "Dataset": "#ff7f0e"}
@@ -169,19 +171,41 @@ class HtmlSample:
         return H, _note(len(blocks), self.seen, H.number_of_nodes() - len(blocks))
 
 
+class HtmlSink:
+    """The page as a build writes it: the papers kept by an ``HtmlSample`` while they pass,
+    the page written on ``finish``."""
+
+    @classmethod
+    def open(cls, targets: Mapping[str, Path], clock: Clock = no_clock) -> HtmlSink:
+        return cls(single_target(targets))
+
+    def __init__(self, path: str | Path, *, max_papers: int | None = None) -> None:
+        self.path = Path(path)
+        self.sample = HtmlSample(max_papers)
+
+    def add(self, block: PaperBlock) -> None:
+        self.sample.add(block)
+
+    def finish(self, shared: Shared) -> None:
+        page, note = self.sample.graph(shared.entities, shared.broader)
+        write_html(page, self.path, note=note)
+
+    def abort(self, error: BaseException | None = None) -> None:
+        """Nothing was written yet: the page is written whole on ``finish``."""
+
+
 def html_graph(G: nx.MultiDiGraph, *, max_papers: int | None = None
                ) -> tuple[nx.MultiDiGraph, str | None]:
     """What the page of ``G`` holds: ``G`` itself, or with more than ``max_papers`` papers the
     most recent of them (``sample_graph``), and the note that says so."""
-    from kg.export.rdf import paper_blocks, shared_parts
-
     limit = MAX_PAPERS if max_papers is None else max_papers
     if sum(1 for _, kind in G.nodes(data="kind") if kind == "Paper") <= limit:
         return G, None
     sample = HtmlSample(limit)
-    for block in paper_blocks(G):
+    for block in graph_blocks(G):
         sample.add(block)
-    return sample.graph(*shared_parts(G))
+    shared = graph_shared(G)
+    return sample.graph(shared.entities, shared.broader)
 
 
 def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge graph",

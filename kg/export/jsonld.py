@@ -18,12 +18,11 @@ import gc
 import json
 import re
 
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, split_iri
 
 __all__ = ["JsonLdFormatter", "nt_term_to_json"]
 
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-_PREFIX_OF = {ns: prefix for prefix, ns in PREFIXES.items()}
 # N-Triples string escapes that JSON does not share: \U with 8 hex digits and \'.
 _NT_ONLY_ESCAPE = re.compile(r"\\U|\\'")
 _NT_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
@@ -34,11 +33,10 @@ _NT_CHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'
 def _compact_iri(iri: str) -> str:
     """ "https://w3id.org/mlsys-kg/ontology#uses" -> "kg:uses" when its namespace is a kg
     prefix; JSON-LD expands any suffix but one that begins with "//"."""
-    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
-    prefix = _PREFIX_OF.get(iri[:cut])
-    if prefix is None or iri.startswith("//", cut):
+    prefix, local = split_iri(iri)
+    if prefix is None or local.startswith("//"):
         return iri
-    return f"{prefix}:{iri[cut:]}"
+    return f"{prefix}:{local}"
 
 
 def _unescape_nt(body: str) -> str:

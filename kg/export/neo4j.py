@@ -18,12 +18,14 @@ neo4j-admin reads with its default ``--quote='"'``.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 import networkx as nx
 
+from kg.canonical import Shared, graph_blocks, graph_shared
+from kg.export import write_format
 from kg.export.tables import NODE_COLUMNS, BlockWriter, CsvRows, RowStream, field_kind
 from kg.fileio import write_text
 
@@ -94,14 +96,13 @@ class Neo4jBundle:
 
 def generate_neo4j(G: nx.MultiDiGraph) -> dict[str, str]:
     """File name -> CSV text of the bundle (no README)."""
-    from kg.export.rdf import paper_blocks, shared_parts
-
     buffers: dict[str, io.StringIO] = {}
     bundle = Neo4jBundle(lambda name: buffers.setdefault(name, io.StringIO()))
     rows = RowStream(bundle.node, bundle.relationship)
-    for block in paper_blocks(G):
+    for block in graph_blocks(G):
         rows.add(block)
-    rows.finish(*shared_parts(G))
+    shared = graph_shared(G)
+    rows.finish(shared.entities, shared.broader)
     return {name: buffers[name].getvalue() for name in sorted(buffers)}
 
 
@@ -140,14 +141,11 @@ class Neo4jBundleWriter(BlockWriter):
     def edge(self, row: dict[str, Any]) -> None:
         self.bundle.relationship(row)
 
-    def finish(self, entities: Mapping[str, dict], broader: Iterable[tuple[str, str]]
-               ) -> None:
-        super().finish(entities, broader)
+    def finish(self, shared: Shared) -> None:
+        super().finish(shared)
         write_text(self.out / "README.md", _readme(sorted(self.bundle.writers)))
 
 
 def write_neo4j(G: nx.MultiDiGraph, directory: str | Path) -> None:
     """Write the bundle into ``directory`` (each file atomically)."""
-    from kg.export.tables import feed_graph
-
-    feed_graph(G, Neo4jBundleWriter(directory))
+    write_format(G, "neo4j", directory)

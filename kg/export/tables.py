@@ -34,12 +34,14 @@ from typing import IO, Any
 
 import networkx as nx
 
-from kg.build import PaperBlock
+from kg.canonical import PaperBlock, Shared
+from kg.clock import Clock, no_clock
 from kg.errors import ExportError
+from kg.export import single_target
 from kg.fileio import atomic_open, discard
 
 __all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "NODE_TABLE", "BlockWriter", "CsvRows", "RowStream",
-           "copy_parts", "edge_row", "edge_rows", "feed", "feed_graph", "field_kind", "kind_of",
+           "copy_parts", "edge_row", "edge_rows", "field_kind", "kind_of",
            "node_row", "node_rows", "to_number"]
 
 NODE_COLUMNS = {
@@ -153,7 +155,7 @@ class RowStream:
     Why this order: a build merges papers one at a time, and an entity's row (its aliases,
     its paper count) is final only once every paper is merged. Every property-graph export
     reads its rows from here, so they list the same rows in the same order, streamed or
-    from a built graph (``feed_graph``).
+    from a graph in memory (``kg.export.write_format``).
     """
 
     def __init__(self, node: Callable[[dict[str, Any]], None],
@@ -211,10 +213,14 @@ class BlockWriter:
     def add(self, block: PaperBlock) -> None:
         self.rows.add(block)
 
-    def finish(self, entities: Mapping[str, dict], broader: Iterable[tuple[str, str]]
-               ) -> None:
+    @classmethod
+    def open(cls, targets: Mapping[str, Path], clock: Clock = no_clock) -> BlockWriter:
+        """The sink of ``kg.export``'s registry: this writer into the one target."""
+        return cls(single_target(targets))
+
+    def finish(self, shared: Shared) -> None:
         try:
-            self.rows.finish(entities, broader)
+            self.rows.finish(shared.entities, shared.broader)
             self.close()
         except BaseException as err:
             self.abort(err)
@@ -261,26 +267,6 @@ class CsvRows:
         self.buffer.seek(0)
         self.buffer.truncate()
         self.handle.write(text[:-2] + "\n")
-
-
-def feed(writer: Any, blocks: Iterable[PaperBlock], *end: Any) -> None:
-    """Every block into a streamed writer (``add``), then ``finish(*end)``; on a failure,
-    ``abort``, so the previous output stays whole."""
-    try:
-        for block in blocks:
-            writer.add(block)
-    except BaseException as err:
-        writer.abort(err)
-        raise
-    writer.finish(*end)
-
-
-def feed_graph(G: nx.MultiDiGraph, writer: Any) -> None:
-    """Write a built graph through a streamed writer of the property-graph formats: the
-    same rows, so the same bytes, as a build that streams its papers into it."""
-    from kg.export.rdf import paper_blocks, shared_parts
-
-    feed(writer, paper_blocks(G), *shared_parts(G))
 
 
 def copy_parts(parts: Iterable[IO], into: IO) -> None:

@@ -19,6 +19,7 @@ from typing import IO, Any
 import networkx as nx
 
 from kg.errors import ExportError
+from kg.export import write_format
 from kg.export.tables import (
     EDGE_COLUMNS,
     INT_FIELDS,
@@ -26,7 +27,6 @@ from kg.export.tables import (
     BlockWriter,
     CsvRows,
     edge_rows,
-    feed_graph,
     field_kind,
     node_rows,
 )
@@ -133,9 +133,9 @@ class ParquetWriter(BlockWriter):
 
 def write_csv(G: nx.MultiDiGraph, directory: str | Path) -> None:
     """Write ``nodes.csv`` and ``edges.csv`` atomically."""
-    feed_graph(G, CsvWriter(directory))
+    write_format(G, "csv", directory)
 
 
 def write_parquet(G: nx.MultiDiGraph, directory: str | Path) -> None:
     """Write ``nodes.parquet`` and ``edges.parquet`` atomically (pyarrow)."""
-    feed_graph(G, ParquetWriter(directory))
+    write_format(G, "parquet", directory)

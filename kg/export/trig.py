@@ -9,40 +9,38 @@ Why paper by paper: the papers of a page are not next to each other in a build (
 in id order), and grouping them would hold the whole graph. TriG lets one graph name label
 several blocks, whose triples are merged (RDF 1.1 TriG, section 2.2), so each paper is one
 block under its page's name, and consecutive triples of one graph share a block. The
-triples come in the order of the N-Triples (``kg.export.rdf.generate_triples``).
+triples come in the order of the N-Triples (``kg.export.triples``).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Mapping
 from pathlib import Path
 
 import networkx as nx
 
-from kg.build import PaperBlock
-from kg.export.rdf import (
-    Triple,
-    graph_shared_triples,
-    paper_block_triples,
-    paper_blocks,
-    paper_term,
-    source_term,
-)
-from kg.export.tables import feed
+from kg.canonical import PaperBlock, Shared
+from kg.clock import Clock, no_clock
+from kg.export import single_target, write_format
+from kg.export.triples import Triple, block_triples, shared_triples
 from kg.fileio import atomic_open, discard
-from kg.namespaces import ID_NS
+from kg.namespaces import ID_NS, graph_term, paper_term, source_term
 
 __all__ = ["VOCABULARY", "TrigWriter", "write_trig"]
 
-VOCABULARY = f"<{ID_NS}graph/vocabulary>"
+VOCABULARY = graph_term("vocabulary")
 _STATEMENT = f"<{ID_NS}statement/"
 _SOURCE = f"<{ID_NS}source/"
 
 
 class TrigWriter:
-    """``add`` each paper's block, then ``finish`` with the triples papers share
-    (``kg.export.rdf.shared_triples``), or ``abort`` to leave the previous file whole."""
+    """``add`` each paper's block, then ``finish`` with what papers share, or ``abort`` to
+    leave the previous file whole."""
+
+    @classmethod
+    def open(cls, targets: Mapping[str, Path], clock: Clock = no_clock) -> TrigWriter:
+        return cls(single_target(targets))
 
     def __init__(self, path: str | Path) -> None:
         self.stack = contextlib.ExitStack()
@@ -65,13 +63,13 @@ class TrigWriter:
         sources = block.data.get("sources")
         page = source_term(sources[0]["path"]) if sources else VOCABULARY
         paper = paper_term(block.id)
-        for triple in paper_block_triples(block, self.claimed):
+        for triple in block_triples(block, self.claimed):
             s = triple[0]
             self._write(page if s == paper or s.startswith(_STATEMENT) else VOCABULARY, triple)
 
-    def finish(self, shared: Iterable[Triple]) -> None:
+    def finish(self, shared: Shared) -> None:
         try:
-            for triple in shared:
+            for triple in shared_triples(shared):
                 s = triple[0]
                 self._write(s if s.startswith(_SOURCE) else VOCABULARY, triple)
             if self.graph is not None:
@@ -87,5 +85,5 @@ class TrigWriter:
 
 
 def write_trig(G: nx.MultiDiGraph, path: str | Path) -> None:
-    """Write TriG of a built graph atomically, through the writer a build streams into."""
-    feed(TrigWriter(path), paper_blocks(G), graph_shared_triples(G))
+    """Write TriG of a graph in memory atomically."""
+    write_format(G, "trig", path)

@@ -8,7 +8,7 @@ import pytest
 import rdflib
 
 from kg.build import build_graph
-from kg.export import EXPORTERS, write_export
+from kg.export import FORMATS, write_export
 from kg.extract import extract_papers
 from kg.model import Paper, SourceRef
 from kg.namespaces import KG
@@ -26,7 +26,7 @@ def graph(page: Path):
     return build_graph(extract_papers([*read_papers([page]), hostile]))
 
 
-FILE_FORMATS = sorted(n for n in EXPORTERS if n != "store")  # the store is a database folder
+FILE_FORMATS = sorted(n for n in FORMATS if n != "store")  # the store is a database folder
 
 
 @pytest.mark.parametrize("fmt", FILE_FORMATS)
@@ -95,22 +95,25 @@ def test_namespace_terms_match_the_ontology() -> None:
 
 
 def test_streamed_triples_equal_those_of_the_whole_graph(page: Path) -> None:
-    """``stream_triples`` (the build's path: no graph in memory) produces exactly the
-    sequence ``generate_triples`` produces from the graph ``build_graph`` returns."""
+    """The triples of a build (each block as ``GraphBuilder`` merges it, then what the
+    papers share: no graph in memory) are exactly the sequence ``generate_triples``
+    produces from the graph ``build_graph`` returns."""
     from kg.build import GraphBuilder
-    from kg.export.rdf import generate_triples, stream_triples
+    from kg.export.triples import block_triples, generate_triples, shared_triples
 
     hostile = Paper(id="paper-hostile", title="T", abstract=(
         "Our method outperforms vLLM by 2x in throughput on H100 GPUs. "
         "Zorbian token folding (ZTF) beats vLLM by 3x in latency."),
         sources=(SourceRef("other.txt", 1, "2024-01-02"),))
     findings = list(extract_papers([*read_papers([page]), hostile]))
-    streamed = list(stream_triples(findings))
+    builder = GraphBuilder()
+    claimed: set[tuple[str, str]] = set()
+    streamed = [t for record in findings for t in block_triples(builder.add(record), claimed)]
+    builder.finish()
+    streamed += shared_triples(builder.shared())
     whole = list(generate_triples(build_graph(findings)))
     assert streamed == whole
     assert any("outperforms" in p for _, p, _ in whole)
-    builder = GraphBuilder()
-    list(stream_triples(findings, builder))
     assert builder.graph is None  # nothing kept but what papers share
     assert len(builder.related) == len(findings)
 

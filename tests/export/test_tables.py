@@ -26,14 +26,15 @@ def G(page: Path):
 
 
 def _rows(G: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:
-    from kg.export.rdf import paper_blocks, shared_parts
+    from kg.canonical import graph_blocks, graph_shared
 
     nodes: list[dict] = []
     edges: list[dict] = []
     stream = RowStream(nodes.append, edges.append)
-    for block in paper_blocks(G):
+    for block in graph_blocks(G):
         stream.add(block)
-    stream.finish(*shared_parts(G))
+    shared = graph_shared(G)
+    stream.finish(shared.entities, shared.broader)
     return nodes, edges
 
 

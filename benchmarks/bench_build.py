@@ -139,9 +139,9 @@ def corpus(size: int, work: Path) -> Path:
 
 
 def rdflib_ratio(size: int, work: Path, workers: int) -> None:
-    from kg.build import build_graph
     from kg.export.rdf import to_rdflib, write_ntriples, write_turtle
     from kg.extract import extract_papers
+    from kg.merge import build_graph
     from kg.readers import read_papers
 
     G = build_graph(extract_papers(read_papers(sorted(corpus(size, work).glob("*.txt"))),

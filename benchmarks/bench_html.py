@@ -43,9 +43,9 @@ def main() -> int:
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
-    from kg.build import build_graph
     from kg.export.html import write_html
     from kg.extract import extract_papers
+    from kg.merge import build_graph
     from kg.readers import read_papers
 
     work = Path(args.work)

@@ -36,7 +36,8 @@ def main() -> int:
     ap.add_argument("--service", type=int, default=2)
     ap.add_argument("--idle", type=int, default=500)
     args = ap.parse_args()
-    from kg.loadtest import Hostile, run_load
+    from loadtest import Hostile, run_load
+
     from kg.sparql import list_queries
 
     proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", args.store,

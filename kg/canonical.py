@@ -1,12 +1,12 @@
 """The canonical form every export reads: one block per paper, then the parts papers share.
 
-A build never holds the whole graph: ``kg.build.GraphBuilder`` merges the papers one at a
+A build never holds the whole graph: ``kg.merge.GraphBuilder`` merges the papers one at a
 time and hands back each paper's ``PaperBlock`` as soon as it is merged, and once the last
 paper is in, the ``Shared`` parts (entities with their corpus-wide attributes, the
 hierarchy, the source pages, the tallies). Every format is a sink of this form
 (``kg.export.Sink``): ``add`` each block, then ``finish`` with the shared parts.
 
-A graph already in memory (``kg.build.build_graph``, ``kg.load_graph``) is turned into the
+A graph already in memory (``kg.merge.build_graph``, ``kg.load_graph``) is turned into the
 same form by ``graph_blocks`` and ``graph_shared``, so ``write_<fmt>(G, path)`` gives the
 same bytes as a build.
 """

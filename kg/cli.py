@@ -8,7 +8,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,7 +33,7 @@ def _errors() -> Iterator[None]:
         raise click.ClickException(f"{where}: {reason}{hint}") from err
 
 
-def _progress(papers: list) -> Iterator:
+def _progress(papers: Iterable) -> Iterator:
     """A progress bar with rate and ETA on an interactive terminal; nothing in CI logs."""
     if not sys.stderr.isatty():
         yield from papers

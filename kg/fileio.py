@@ -62,7 +62,7 @@ class DropBehindFile(io.FileIO):
         self._written = 0
         self._mark = 0  # bytes written at the last advice
 
-    def write(self, data) -> int:  # type: ignore[override]
+    def write(self, data) -> int:
         n = super().write(data) or 0
         self._written += n
         if self._written - self._mark >= self.WINDOW:

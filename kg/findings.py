@@ -24,7 +24,7 @@ __all__ = ["Progress", "findings_line", "findings_of", "iter_findings", "iter_fi
            "read_findings_jsonl", "read_findings_papers", "write_findings_jsonl"]
 
 # Wraps the list of papers to extract (e.g. in a progress bar) and yields them back.
-Progress = Callable[[list[Paper]], Iterable[Paper]]
+Progress = Callable[[Iterable[Paper]], Iterable[Paper]]
 
 
 def iter_findings(papers: Iterable[Paper], *, extractor: str = DEFAULT_EXTRACTOR,
@@ -51,14 +51,16 @@ def iter_findings_lines(papers: Iterable[Paper], *, extractor: str = DEFAULT_EXT
     ``papers`` is read once, lazily (a ``PaperSpool`` or a list): the papers to extract are
     picked from it a little ahead of the findings handed back, so only that gap is held.
     """
-    run = {"extractor": extractor, "workers": workers, "executor": executor,
-           "scheduler": scheduler}
+    def run(todo: Iterable[Paper]) -> Iterator[tuple[PaperFindings, str]]:
+        return extract_lines(todo, extractor=extractor, workers=workers, executor=executor,
+                             scheduler=scheduler)
+
     papers = progress(papers) if progress else papers
     if cache is None:
-        yield from extract_lines(papers, **run)
+        yield from run(papers)
         return
     ahead = _CacheLookahead(papers, cache, extractor, batch)
-    fresh = extract_lines(ahead.to_extract(), **run)
+    fresh = run(ahead.to_extract())
     while chunk := ahead.next_chunk():
         cached = cache.get_many([key for key, known in chunk if known])
         new: list[tuple[str, str]] = []

@@ -2,7 +2,7 @@
 
 Case, plural, hyphen/space and punctuation variants fold to one key, so "GPUs", "GPU" and "gpu"
 share a key and "Key-Value cache" equals "key value cache". Acronym/expansion pairs are not
-folded here: they are aliases, recorded by the extractor and merged by ``kg.build``.
+folded here: they are aliases, recorded by the extractor and merged by ``kg.merge``.
 """
 
 from __future__ import annotations

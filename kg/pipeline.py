@@ -2,7 +2,7 @@
 the sinks of the formats asked for (``kg.export``).
 
 ``build`` and ``export_build`` run the same loop (``_run``): merge each paper's findings
-(``kg.build.GraphBuilder``), hand its block to every sink, then finish every sink with what
+(``kg.merge.GraphBuilder``), hand its block to every sink, then finish every sink with what
 the papers share, or abort them all if anything fails. ``kg.cli`` is a thin layer over
 these functions.
 """
@@ -20,7 +20,6 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.build import GraphBuilder, build_graph
 from kg.cache import FindingsCache
 from kg.clock import Clock, StageClock, no_clock
 from kg.errors import ParseError
@@ -37,6 +36,7 @@ from kg.findings import (
     read_findings_papers,
 )
 from kg.manifest import file_checksums
+from kg.merge import GraphBuilder, build_graph
 from kg.model import Paper, PaperFindings
 from kg.outlock import output_lock
 from kg.readers import merge_papers, read_source

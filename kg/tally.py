@@ -74,7 +74,7 @@ def count_tallies(related: Iterable[tuple[str, Mapping[str, Iterable[str]]]],
 
     ``related`` gives per paper (month ``YYYY-MM`` or "", relation -> the concepts the paper
     has that relation to); ``broader`` the (narrower, broader) concept pairs. Both the whole
-    graph (``tallies``) and the streaming builder (``kg.build.GraphBuilder``) count here.
+    graph (``tallies``) and the streaming builder (``kg.merge.GraphBuilder``) count here.
     """
     parents: dict[str, list[str]] = {}
     for narrower, wider in broader:

@@ -18,11 +18,11 @@ import rdflib
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kg.build import build_graph
 from kg.errors import ParseError
 from kg.export import write_export
 from kg.export.graphml import _XML_INVALID
 from kg.extract import get_extractor
+from kg.merge import build_graph
 from kg.model import Paper, SourceRef
 from kg.readers.daily_papers import parse_daily_papers
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build_graph
 from kg.errors import QueryError
 from kg.export.store import write_store
 from kg.extract import extract_papers
+from kg.merge import build_graph
 from kg.queryguard import QueryLimits, check_query
 from kg.readers import read_papers
 from kg.sparql import list_queries

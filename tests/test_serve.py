@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build_graph
 from kg.export.store import write_store
 from kg.extract import extract_papers
+from kg.merge import build_graph
 from kg.readers import read_papers
 
 pytestmark = pytest.mark.slow
+# The load generator is a benchmark (benchmarks/loadtest.py), used here with small loads.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 COUNT = ("PREFIX kg: <https://w3id.org/mlsys-kg/ontology#> "
          "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a kg:Paper }")
 
@@ -321,7 +323,7 @@ def test_serve_protocol_forms_and_formats(store: Path) -> None:
 
 
 def test_serve_load_twenty_clients_on_loopback(server) -> None:
-    from kg.loadtest import run_load
+    from loadtest import run_load
 
     proc, first = server
     url = first.split(": ", 1)[1]
@@ -333,7 +335,7 @@ def test_serve_load_twenty_clients_on_loopback(server) -> None:
 def test_serve_mixed_load_hostile_clients_do_not_hurt_others(store: Path) -> None:
     """Issue 21: deep, cross-product and SERVICE attackers and 300 idle sockets at once; the
     well-behaved clients get every answer."""
-    from kg.loadtest import Hostile, run_load
+    from loadtest import Hostile, run_load
 
     proc, url = _start(store, "--timeout", "3")
     try:
@@ -348,8 +350,9 @@ def test_serve_mixed_load_hostile_clients_do_not_hurt_others(store: Path) -> Non
 
 
 def test_serve_load_refuses_other_hosts() -> None:
+    from loadtest import run_load
+
     from kg.errors import QueryError
-    from kg.loadtest import run_load
 
     with pytest.raises(QueryError, match="loopback"):
         run_load("http://192.168.1.10:7878/query", [COUNT], clients=1, seconds=0.1)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.build import build_graph
 from kg.cli import cli
 from kg.errors import QueryError
 from kg.export.store import write_store
 from kg.extract import extract_papers
+from kg.merge import build_graph
 from kg.readers import read_papers
 from kg.sparql import list_queries, open_store, resolve_query, run_query
 

@@ -1,4 +1,5 @@
-"""The code base passes its own linter configuration (pyproject.toml [tool.ruff])."""
+"""The code base passes its own linter and type checker configuration (pyproject.toml
+[tool.ruff], [tool.mypy])."""
 
 from __future__ import annotations
 
@@ -18,4 +19,13 @@ def test_style_ruff_passes() -> None:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")
     result = subprocess.run([ruff, "check", "kg", "tests", "benchmarks"], cwd=ROOT,
                             capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout
+
+
+def test_style_mypy_passes() -> None:
+    """The type checker passes at the level pyproject.toml [tool.mypy] sets."""
+    mypy = shutil.which("mypy") or str(Path(sys.executable).parent / "mypy")
+    if not Path(mypy).exists():
+        pytest.skip("mypy is not installed (pip install -e '.[test]')")
+    result = subprocess.run([mypy], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout

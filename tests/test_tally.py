@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build_graph
 from kg.export.store import write_store
 from kg.extract import extract_papers
+from kg.merge import build_graph
 from kg.model import Paper
 from kg.sparql import open_store, run_query
 from kg.tally import Tally, tallies

@@ -20,7 +20,7 @@ import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import networkx as nx
 
@@ -114,7 +114,7 @@ def single_target(targets: Mapping[str, Path]) -> Path:
     return Path(next(iter(targets.values())))
 
 
-def _sink_class(spec: str) -> type:
+def _sink_class(spec: str) -> Any:
     module_name, cls = spec.split(":")
     return getattr(importlib.import_module(module_name), cls)
 

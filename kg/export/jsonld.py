@@ -127,11 +127,12 @@ class JsonLdFormatter:
             elif o[-1] == '"':
                 value = _json_string(o)  # a plain literal: not cached, rarely repeated
             else:
-                value = values.get(o)
-                if value is None:
+                cached = values.get(o)
+                if cached is None:
                     if len(values) >= size:
                         values.clear()
-                    value = values[o] = nt_term_to_json(o)
+                    cached = values[o] = nt_term_to_json(o)
+                value = cached
             found = node.get(key)
             if found is None:
                 node[key] = [value]

@@ -16,6 +16,7 @@ import contextlib
 import itertools
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import networkx as nx
 
@@ -28,6 +29,9 @@ from kg.export.triples import Triple, block_triples, generate_triples, shared_tr
 from kg.export.turtle import TurtleFormatter
 from kg.fileio import atomic_open, discard
 from kg.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from kg.export.store import StoreWriter
 
 __all__ = ["CHUNK_TRIPLES", "SHARD_LINES", "RdfSink", "generate_ntriples", "to_rdflib",
            "write_jsonld", "write_ntriples", "write_ntriples_sharded", "write_turtle"]
@@ -65,7 +69,7 @@ class RdfSink:
         self.claimed: set[tuple[str, str]] = set()
         self.batch: list[Triple] = []
         self.stack = contextlib.ExitStack()
-        self.loader = None
+        self.loader: StoreWriter | None = None
         try:
             # Binary handles: each chunk is encoded once, for the file and the store alike.
             self.nt = self._open(ntriples)
@@ -87,7 +91,7 @@ class RdfSink:
             discard(self.stack, err)
             raise
 
-    def _open(self, path: str | Path | None):
+    def _open(self, path: str | Path | None) -> IO[bytes] | None:
         return self.stack.enter_context(atomic_open(path, "wb")) if path is not None else None
 
     def add(self, block: PaperBlock) -> None:
@@ -180,7 +184,7 @@ class _Shards:
         self.index = 0
         self.lines = 0
         self.stack = contextlib.ExitStack()
-        self.handle = None
+        self.handle: IO[bytes] | None = None
 
     def write(self, lines: list[bytes]) -> None:
         start = 0
@@ -188,6 +192,7 @@ class _Shards:
             if self.handle is None or self.lines == self.size:
                 self._next()
             take = lines[start:start + self.size - self.lines]
+            assert self.handle is not None
             self.handle.write(b"".join(take))
             self.lines += len(take)
             start += len(take)

@@ -147,7 +147,7 @@ def kind_of(node: str) -> str:
 
 
 class RowStream:
-    """Paper blocks in (``kg.build.PaperBlock``), node and edge rows out, without the whole
+    """Paper blocks in (``kg.canonical.PaperBlock``), node and edge rows out, without the whole
     graph: each paper's row and the edges it claims as its block arrives, then at ``finish``
     the entity rows (by id), the claimed edges that start at an entity (an ``outperforms``
     between two systems; held until then, sorted) and the ``broader`` hierarchy (sorted).

@@ -77,11 +77,12 @@ class TurtleFormatter:
                 obj = o  # a plain literal: unchanged
             else:
                 # IRIs and typed literals (charStart/charEnd integers, dates) recur.
-                obj = iris.get(o)
-                if obj is None:
+                cached = iris.get(o)
+                if cached is None:
                     if len(iris) >= cache_size:
                         iris.clear()
-                    obj = iris[o] = _compact(o)
+                    cached = iris[o] = _compact(o)
+                obj = cached
             append(f"    {predicate} {obj} ;")
         self.current = current
 

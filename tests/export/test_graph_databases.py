@@ -9,10 +9,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.build import build_graph
 from kg.export import write_export
 from kg.export.neo4j import generate_neo4j
 from kg.extract import extract_papers
+from kg.merge import build_graph
 from kg.readers import read_papers
 
 

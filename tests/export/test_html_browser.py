@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build_graph
 from kg.export.html import write_html
 from kg.extract import extract_papers
+from kg.merge import build_graph
 from kg.model import Paper, SourceRef
 from kg.readers import read_papers
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from kg.build import build_graph
 from kg.export import FORMATS, write_export
 from kg.extract import extract_papers
+from kg.merge import build_graph
 from kg.model import Paper, SourceRef
 from kg.namespaces import KG
 from kg.readers import read_papers
@@ -98,8 +98,8 @@ def test_streamed_triples_equal_those_of_the_whole_graph(page: Path) -> None:
     """The triples of a build (each block as ``GraphBuilder`` merges it, then what the
     papers share: no graph in memory) are exactly the sequence ``generate_triples``
     produces from the graph ``build_graph`` returns."""
-    from kg.build import GraphBuilder
     from kg.export.triples import block_triples, generate_triples, shared_triples
+    from kg.merge import GraphBuilder
 
     hostile = Paper(id="paper-hostile", title="T", abstract=(
         "Our method outperforms vLLM by 2x in throughput on H100 GPUs. "

@@ -9,11 +9,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.build import build_graph
 from kg.errors import ExportError
 from kg.export import write_export
 from kg.export.tables import RowStream, edge_rows, kind_of, node_rows
 from kg.extract import extract_papers
+from kg.merge import build_graph
 from kg.readers import read_papers
 
 DATA = Path(__file__).resolve().parents[1] / "data"

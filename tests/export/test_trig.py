@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build_graph
 from kg.export import write_export
 from kg.extract import extract_papers
+from kg.merge import build_graph
 from kg.namespaces import ID_NS
 from kg.readers import read_papers
 

@@ -47,7 +47,7 @@ class EdgeEvidence(NamedTuple):
     end: int
     rule: str
 
-    def __getitem__(self, key):  # type: ignore[override]
+    def __getitem__(self, key):
         return getattr(self, key) if isinstance(key, str) else tuple.__getitem__(self, key)
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.build import build_graph, graph_summary
 from kg.extract import extract_papers
+from kg.merge import build_graph, graph_summary
 from kg.model import Paper
 from kg.readers import read_papers
 

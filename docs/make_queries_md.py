@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kg.fileio import atomic_open
+from kg.infra.fileio import atomic_open
 from kg.sparql import list_queries, open_store, run_query
 
 HEADER = """# Named SPARQL queries

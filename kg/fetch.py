@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.errors import KGError
-from kg.fileio import atomic_open
+from kg.infra.fileio import atomic_open
 
 __all__ = ["ARXIV_API", "HF_API", "FetchError", "fetch_arxiv", "fetch_hf"]
 

@@ -27,9 +27,9 @@ class _FastPickle:
 
     Why: findings cross from the extraction workers to the merging process as pickles, ~40
     records a paper, and the default for frozen slotted dataclasses restores each field
-    through a Python-level ``__setstate__``; calling the constructor instead halved the cost
-    of unpickling a paper's findings (214 -> 107 us over 2,000 papers in chunks of 64), in
-    the one process every paper passes through.
+    through a Python-level ``__setstate__``; calling the constructor instead halves the cost
+    of unpickling a paper's findings in the one process every paper passes through
+    (docs/scaling.md).
     """
 
     __slots__ = ()

@@ -21,12 +21,10 @@ from pathlib import Path
 import networkx as nx
 
 from kg.cache import FindingsCache
-from kg.clock import Clock, StageClock, no_clock
 from kg.errors import ParseError
 from kg.export import DEFAULT_FORMATS, Sink, check_formats, get_format, open_sinks
 from kg.export.html import HtmlSample
 from kg.extract import DEFAULT_EXTRACTOR
-from kg.fileio import atomic_open, write_text
 from kg.findings import (
     Progress,
     findings_of,
@@ -35,12 +33,14 @@ from kg.findings import (
     read_findings_jsonl,
     read_findings_papers,
 )
+from kg.infra.clock import Clock, StageClock, no_clock
+from kg.infra.fileio import atomic_open, write_text
+from kg.infra.outlock import output_lock
+from kg.infra.spool import PaperSpool
 from kg.manifest import file_checksums
 from kg.merge import GraphBuilder, build_graph
 from kg.model import Paper, PaperFindings
-from kg.outlock import output_lock
 from kg.readers import merge_papers, read_source
-from kg.spool import PaperSpool
 
 __all__ = ["BuildReport", "build", "export_build", "extract_records", "html_page", "load_graph",
            "read_merged"]
@@ -130,7 +130,7 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
     """Write format ``fmt`` of a previous build (its ``findings.jsonl``) into ``out``, through
     the same sink and loop as a build: the same bytes, and never the whole graph in memory.
 
-    Like a build, an export holds ``out`` (``kg.outlock``): two exports, or an export and a
+    Like a build, an export holds ``out`` (``kg.infra.outlock``): two exports, or an export and a
     build, writing into one folder at once would race each other's renames, so the second
     one raises ``OutputBusyError``; temporaries a killed export left there are removed first.
     """
@@ -155,7 +155,7 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
     ``output`` are kept and ``paths`` adds to them; the result is identical to a full build
     of all the inputs.
 
-    The build holds ``output`` for itself (``kg.outlock``): a second build into the same
+    The build holds ``output`` for itself (``kg.infra.outlock``): a second build into the same
     folder meanwhile raises ``OutputBusyError``, and temporaries a killed build left there are
     removed first (listed in ``BuildReport.swept``).
 
@@ -271,11 +271,9 @@ def _fewer_collections(threshold: int = 200_000) -> Iterator[None]:
     """Run Python's cyclic garbage collector less often while building.
 
     Why: a build allocates millions of short-lived containers (findings, triples, chunks of
-    100,000 triples that live until written), and with the default young-generation
-    threshold (700) the collector ran 23,205 times in the main process of a 100,000-paper
-    build (N-Triples and Turtle, no store) and took 28.4 of its 135.7 CPU seconds, a share
-    growing with the corpus (17% at 10,000 papers, 21% at 100,000). With 200,000 it ran 5
-    times (0.6 s) and the main process used 101.7 s. kg's records hold no reference cycles
+    triples that live until written), and with the default young-generation threshold (700)
+    the collector runs thousands of times and takes a share of the main process's CPU that
+    grows with the corpus (docs/scaling.md). kg's records hold no reference cycles
     (reference counting frees them as soon as they are written), so collecting less often
     only delays freeing the rare cyclic garbage. The forked extraction workers inherit it.
     """

@@ -102,8 +102,8 @@ def count_tallies(related: Iterable[tuple[str, Mapping[str, Iterable[str]]]],
     found += [Tally(r, c, month=m, papers=n) for (r, c, m), n in monthly.items()]
     found += [Tally(r1, c1, with_relation=r2, with_concept=c2, papers=n)
               for (r1, c1, r2, c2), n in pairs.items()]
-    # Sorted by field tuples, in the dataclass's own order: comparing Tally objects calls a
-    # Python-level __lt__ per comparison (136,208 tallies of random fields: 0.82 s -> 0.25 s).
+    # Sorted by field tuples, in the dataclass's own order: comparing Tally objects would call
+    # a Python-level __lt__ per comparison.
     return sorted(found, key=_FIELDS)
 
 

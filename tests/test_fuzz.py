@@ -186,7 +186,7 @@ json_lines = st.lists(st.one_of(
 def test_fuzz_jsonl_and_hf_readers_warn_or_raise_parse_error_only(lines: list[str]) -> None:
     """Issue 21: any JSONL line, or any JSON file, gives papers, warnings or a ParseError
     naming the file; never another exception."""
-    from kg.fileio import write_lines
+    from kg.infra.fileio import write_lines
     from kg.readers import read_papers
 
     with tempfile.TemporaryDirectory() as folder:

@@ -25,8 +25,8 @@ from typing import Any, Protocol
 import networkx as nx
 
 from kg.canonical import PaperBlock, Shared, graph_blocks, graph_shared
-from kg.clock import Clock, no_clock
 from kg.errors import ExportError
+from kg.infra.clock import Clock, no_clock
 
 __all__ = ["DEFAULT_FORMATS", "FORMATS", "Format", "Sink", "check_formats", "feed",
            "get_format", "open_sinks", "register", "single_target", "write_export",

@@ -31,15 +31,13 @@ import networkx as nx
 
 from kg.export import write_format
 from kg.export.neo4j import LABELS, rel_type
-from kg.export.tables import BlockWriter, copy_parts, field_kind, kind_of
+from kg.export.tables import REL_PROPS, BlockWriter, copy_parts, field_kind, kind_of
 
 __all__ = ["DIALECTS", "CypherWriter", "LadybugCypherWriter", "generate_cypher",
            "write_cypher", "write_cypher_ladybug"]
 
 DIALECTS = ("neo4j", "ladybug")
 BATCH = 200
-REL_PROPS = ["evidence", "evidence_count", "rule", "papers", "metric", "factor", "percent",
-             "value", "baseline_value"]
 
 
 def _literal(value: Any) -> str:

@@ -22,9 +22,9 @@ from typing import Any
 import networkx as nx
 
 from kg.canonical import PaperBlock, Shared, graph_blocks, graph_shared
-from kg.clock import Clock, no_clock
 from kg.export import single_target
-from kg.fileio import write_text
+from kg.infra.clock import Clock, no_clock
+from kg.infra.fileio import write_text
 
 __all__ = ["COLORS", "MAX_NODES", "MAX_PAPERS", "HtmlSample", "HtmlSink", "focus_subgraph",
            "generate_html", "html_graph", "sample_graph", "to_pyvis", "write_html"]
@@ -99,7 +99,7 @@ def _script_json(value: Any) -> str:
 
 MAX_NODES = 1500
 # The page holds at most this many papers (the most recent). Why: a page embeds every node,
-# edge and abstract it holds: 23 MB at 5,000 papers, 84 MB at 20,000 (docs/scaling.md), and
+# edge and abstract it holds (its size per paper count is in docs/scaling.md), and
 # a browser takes longer to open each; the whole graph is in the RDF files and the store.
 MAX_PAPERS = 5000
 

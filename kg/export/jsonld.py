@@ -101,9 +101,8 @@ class JsonLdFormatter:
     def add_all(self, triples: list[tuple[str, str, str]], out: list[str]) -> None:
         """Append the node objects of ``triples`` to ``out`` (the last one is held back)."""
         # A batch's nodes (~60,000 small dicts and lists, acyclic) live until it is written:
-        # with the collector's default threshold they were traversed again and again, and
-        # grouping took 4.5x as long (kg build raises the threshold; callers of write_jsonld
-        # may not). Nothing here can form a cycle.
+        # with the collector's default threshold they would be traversed again and again
+        # (kg build raises the threshold; other callers may not). Nothing here can form a cycle.
         paused = gc.isenabled()
         gc.disable()
         try:

@@ -26,14 +26,13 @@ import networkx as nx
 
 from kg.canonical import Shared, graph_blocks, graph_shared
 from kg.export import write_format
-from kg.export.tables import NODE_COLUMNS, BlockWriter, CsvRows, RowStream, field_kind
-from kg.fileio import write_text
+from kg.export.tables import NODE_COLUMNS, REL_PROPS, BlockWriter, CsvRows, RowStream, field_kind
+from kg.infra.fileio import write_text
+from kg.model import ENTITY_TYPES
 
 __all__ = ["Neo4jBundle", "Neo4jBundleWriter", "generate_neo4j", "write_neo4j"]
 
-LABELS = ("Paper", "Technique", "Model", "Hardware", "Metric", "Dataset")
-REL_PROPS = ["evidence", "evidence_count", "rule", "papers", "metric", "factor", "percent",
-             "value", "baseline_value"]
+LABELS = ("Paper", *ENTITY_TYPES)
 ARRAY_DELIMITER = "|"
 
 

@@ -21,13 +21,13 @@ from typing import IO, TYPE_CHECKING
 import networkx as nx
 
 from kg.canonical import PaperBlock, Shared, graph_blocks, graph_shared
-from kg.clock import Clock, no_clock
 from kg.errors import ExportError
 from kg.export import feed, write_format
 from kg.export.jsonld import JsonLdFormatter
 from kg.export.triples import Triple, block_triples, generate_triples, shared_triples
 from kg.export.turtle import TurtleFormatter
-from kg.fileio import atomic_open, discard
+from kg.infra.clock import Clock, no_clock
+from kg.infra.fileio import atomic_open, discard
 from kg.namespaces import PREFIXES
 
 if TYPE_CHECKING:

@@ -35,12 +35,10 @@ def _lower_compaction_priority(done: set[int]) -> None:
     Why: each chunk a build feeds the store is ingested as new files, and RocksDB compacts them
     in the background as soon as a few are there. A build feeds chunks for minutes, so at
     normal priority compaction keeps rewriting the growing indexes between chunks, on the cores
-    extraction needs: loading a 100,000-paper graph.nt chunk by chunk with pauses took 159.7
-    CPU-s, without pauses 84.9 (``benchmarks/bench_store.py --pause 0.8``: compaction falls
-    behind and merges more files at once). At the
-    lowest priority compaction only gets what the build leaves idle, catches up in larger
-    merges, and ``finish`` compacts everything anyway: the store's CPU in a 100,000-paper
-    build fell from 135 to 84 s, the build from 166 to 143 s (docs/scaling.md). The nice
+    extraction needs, and loading with pauses between chunks costs far more CPU than without
+    (``benchmarks/bench_store.py --pause``). At the lowest priority compaction only gets
+    what the build leaves idle, catches up in larger merges, and ``finish`` compacts
+    everything anyway (the figures are in docs/scaling.md). The nice
     value is per thread on Linux, so only these threads are slowed. Unprivileged users cannot
     raise it back: the threads are RocksDB's process-wide pool, so other stores opened later
     by the same process compact at low priority too (they still get every idle core).
@@ -66,9 +64,8 @@ class StoreWriter:
 
     Why a thread: pyoxigraph's bulk loader releases the GIL, so the store loads on one core
     while the exporter produces the next chunks (and the Turtle) on another. The queue is
-    bounded, so at most a few chunks wait in memory. One bulk load per ~100,000-line chunk
-    keeps the loader near 200 MB; one load of a whole large file held ~1 GB per million
-    triples.
+    bounded, so at most a few chunks wait in memory. One bulk load per chunk keeps the loader's
+    memory bounded; one load of a whole large file grows with the file.
     """
 
     QUEUED_CHUNKS = 2
@@ -117,8 +114,8 @@ class StoreWriter:
             self.store.bulk_load(ontology.read_bytes(), self.ox.RdfFormat.TURTLE)
             self.store.flush()
             # Compact the files the chunked loads wrote into one sorted run per index: every
-            # lookup then reads one file instead of many, which made selective queries 5-10x
-            # faster on a 100,000-paper store (docs/scaling.md).
+            # lookup then reads one file instead of many (selective queries gain most:
+            # docs/scaling.md).
             self.store.optimize()
             del self.store
             old = self.target.with_name(f".{self.target.name}.old")

@@ -35,10 +35,11 @@ from typing import IO, Any
 import networkx as nx
 
 from kg.canonical import PaperBlock, Shared
-from kg.clock import Clock, no_clock
 from kg.errors import ExportError
 from kg.export import single_target
-from kg.fileio import atomic_open, discard
+from kg.infra.clock import Clock, no_clock
+from kg.infra.fileio import atomic_open, discard
+from kg.model import ENTITY_TYPES
 
 __all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "NODE_TABLE", "BlockWriter", "CsvRows", "RowStream",
            "copy_parts", "edge_row", "edge_rows", "field_kind", "kind_of",
@@ -52,6 +53,9 @@ NODE_COLUMNS = {
 # One table of every node: the paper columns, then those only entities have.
 NODE_TABLE = [*NODE_COLUMNS["Paper"], *(c for c in NODE_COLUMNS["Entity"]
                                         if c not in NODE_COLUMNS["Paper"])]
+# The properties of a relationship in the graph-database exports: the edge columns but its ends.
+REL_PROPS = ["evidence", "evidence_count", "rule", "papers", "metric", "factor", "percent",
+             "value", "baseline_value"]
 EDGE_COLUMNS = ["source", "target", "relation", "evidence", "evidence_count", "rule", "papers",
                 "metric", "factor", "percent", "value", "baseline_value"]
 INT_FIELDS = {"year", "author_count", "upvotes", "paper_count", "evidence_count"}
@@ -129,8 +133,7 @@ def edge_rows(G: nx.MultiDiGraph) -> list[dict[str, Any]]:
 
 # --- Rows paper by paper -------------------------------------------------------------------
 
-_KINDS = {label.lower(): label for label in ("Technique", "Model", "Hardware", "Metric",
-                                             "Dataset")}
+_KINDS = {label.lower(): label for label in ENTITY_TYPES}
 
 
 def kind_of(node: str) -> str:

@@ -21,10 +21,10 @@ from pathlib import Path
 import networkx as nx
 
 from kg.canonical import PaperBlock, Shared
-from kg.clock import Clock, no_clock
 from kg.export import single_target, write_format
 from kg.export.triples import Triple, block_triples, shared_triples
-from kg.fileio import atomic_open, discard
+from kg.infra.clock import Clock, no_clock
+from kg.infra.fileio import atomic_open, discard
 from kg.namespaces import ID_NS, graph_term, paper_term, source_term
 
 __all__ = ["VOCABULARY", "TrigWriter", "write_trig"]

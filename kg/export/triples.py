@@ -28,6 +28,7 @@ from pathlib import PurePath
 import networkx as nx
 
 from kg.canonical import PaperBlock, Shared, graph_blocks, graph_shared
+from kg.model import ENTITY_TYPES, RELATION_TYPES
 from kg.namespaces import (
     KG,
     W3C,
@@ -59,11 +60,10 @@ TITLE, ABSTRACT, ISSUED, MODIFIED, CREATOR, SUBJECT_DC, SOURCE, DATE = (
     w3c_term("dcterms", t) for t in ("title", "abstract", "issued", "modified", "creator",
                                      "subject", "source", "date"))
 DERIVED, PROV_ENTITY = w3c_term("prov", "wasDerivedFrom"), w3c_term("prov", "Entity")
-PREDICATES = {"proposes": _K["proposes"], "uses": _K["uses"], "targets": _K["targets"],
-              "measures": _K["measures"], "evaluated_on": _K["evaluatedOn"],
-              "outperforms": _K["outperforms"]}
-_CLASS = {kind: _K[kind] for kind in ("Paper", "Technique", "Model", "Hardware", "Metric",
-                                       "Dataset")}
+# Relation name -> its property: "evaluated_on" -> kg:evaluatedOn.
+PREDICATES = {relation: _K[re.sub(r"_(\w)", lambda m: m.group(1).upper(), relation)]
+              for relation in RELATION_TYPES}
+_CLASS = {kind: _K[kind] for kind in ("Paper", *ENTITY_TYPES)}
 _DECIMAL = re.compile(r"^\d+(?:\.\d+)?$")
 _NT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
                "\b": "\\b", "\f": "\\f"}

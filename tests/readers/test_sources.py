@@ -141,7 +141,7 @@ def test_sources_hostile_json_gives_errors_not_tracebacks(tmp_path: Path) -> Non
     RecursionError, ValueError and UnicodeEncodeError."""
     import json
 
-    from kg.fileio import write_lines
+    from kg.infra.fileio import write_lines
 
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 5000 + "]" * 5000, encoding="utf-8")

@@ -49,9 +49,7 @@ class DropBehindFile(io.FileIO):
 
     Why: a build writes gigabytes it does not read back. Left in the cache, every page of
     it is a fresh page of memory for the kernel to find, which on this project's VM costs
-    far more than the write: 2 GB written in 18 MB blocks took 7.6-11.5 s of system time,
-    0.6-2.2 s dropping behind; a 100,000-paper build's main process spent 29.6 s in the
-    kernel instead of 49.5 s (docs/scaling.md). It also keeps exports from evicting what
+    far more than the write (measured in docs/scaling.md). It also keeps exports from evicting what
     else the machine had cached. Small files (under one window) are left alone.
     """
 

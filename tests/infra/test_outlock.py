@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.outlock import LOCK_NAME, OutputBusyError, output_lock, stale_temporaries
+from kg.infra.outlock import LOCK_NAME, OutputBusyError, output_lock, stale_temporaries
 from kg.pipeline import build, export_build
 
 

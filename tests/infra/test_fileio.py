@@ -1,4 +1,4 @@
-"""Atomic, drop-behind file output (``kg.fileio``)."""
+"""Atomic, drop-behind file output (``kg.infra.fileio``)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import kg.fileio
-from kg.fileio import DropBehindFile, atomic_open
+import kg.infra.fileio
+from kg.infra.fileio import DropBehindFile, atomic_open
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def advice(monkeypatch) -> list[tuple[int, int, int]]:
         calls.append((offset, length, how))
         real(fd, offset, length, how)
 
-    monkeypatch.setattr(kg.fileio.os, "posix_fadvise", record)
+    monkeypatch.setattr(kg.infra.fileio.os, "posix_fadvise", record)
     monkeypatch.setattr(DropBehindFile, "WINDOW", 1000)
     return calls
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kg.infra.spool import PaperSpool
 from kg.readers import merge_papers, read_source
-from kg.spool import PaperSpool
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_spool_merges_like_merge_papers_and_reads_back_in_id_order(page: Path,

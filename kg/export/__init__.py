@@ -10,7 +10,7 @@ A registered class makes its sink with ``open(targets, clock)``: ``targets`` map
 its format names asked for to the path to write. Formats registered with the same class
 share one sink: N-Triples, Turtle, JSON-LD, the shards and the store are written in one
 pass over the triples (``kg.export.rdf.RdfSink``). A new format is one module with a sink
-class and one ``register`` line here (docs/formats.md shows the smallest sink).
+class and one ``register`` line here (docs/api.md shows the smallest sink).
 """
 
 from __future__ import annotations

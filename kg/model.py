@@ -15,6 +15,7 @@ __all__ = [
     "RELATION_TYPES",
     "Entity",
     "Evidence",
+    "ListingIndex",
     "Paper",
     "PaperFindings",
     "Relation",
@@ -141,6 +142,30 @@ class Paper(_FastPickle):
             doi=self.doi or other.doi,
             updated=max((u for u in (self.updated, other.updated) if u), default=None),
         )
+
+
+class ListingIndex:
+    """Which merged paper a listing belongs to, by slot: two listings are the same paper when
+    they share an arXiv id or a normalized title (case, punctuation and TeX folded), whichever
+    source they come from. ``kg.readers.merge_papers`` (in memory) and
+    ``kg.infra.spool.PaperSpool`` (on disk) both merge by it."""
+
+    def __init__(self) -> None:
+        self.by_title: dict[str, int] = {}
+        self.by_arxiv: dict[str, int] = {}
+
+    def find(self, paper: Paper) -> tuple[int | None, str]:
+        """The slot of the paper ``paper`` repeats (None if new), and its title key."""
+        from kg.normalize import fold_title
+
+        title_key = fold_title(paper.title)
+        return self.by_arxiv.get(paper.arxiv_id or "", self.by_title.get(title_key)), title_key
+
+    def remember(self, merged: Paper, title_key: str, slot: int) -> None:
+        """``merged`` (a listing merged with those before it) now sits in ``slot``."""
+        self.by_title.setdefault(title_key, slot)
+        if merged.arxiv_id:
+            self.by_arxiv.setdefault(merged.arxiv_id, slot)
 
 
 @dataclass(frozen=True, slots=True)

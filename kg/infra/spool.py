@@ -17,8 +17,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from kg.model import Paper
-from kg.normalize import fold_title
+from kg.model import ListingIndex, Paper
 
 __all__ = ["PaperSpool"]
 
@@ -38,14 +37,12 @@ class PaperSpool:
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.execute("CREATE TABLE papers (slot INTEGER PRIMARY KEY, id TEXT NOT NULL, "
                         "paper TEXT NOT NULL)")
-        self.by_title: dict[str, int] = {}
-        self.by_arxiv: dict[str, int] = {}
+        self.index = ListingIndex()
         self.count = 0
 
     def add(self, paper: Paper) -> None:
         """One listing: a new paper, or merged into the one already spooled."""
-        title_key = fold_title(paper.title)
-        slot = self.by_arxiv.get(paper.arxiv_id or "", self.by_title.get(title_key))
+        slot, title_key = self.index.find(paper)
         if slot is None:
             slot = self.count
             self.count += 1
@@ -58,9 +55,7 @@ class PaperSpool:
             merged = Paper.from_dict(json.loads(stored)).merged_with(paper)
             self.db.execute("UPDATE papers SET id = ?, paper = ? WHERE slot = ?",
                             (merged.id, _dumps(merged), slot))
-        self.by_title.setdefault(title_key, slot)
-        if merged.arxiv_id:
-            self.by_arxiv.setdefault(merged.arxiv_id, slot)
+        self.index.remember(merged, title_key, slot)
 
     def extend(self, papers: Iterable[Paper]) -> None:
         for paper in papers:

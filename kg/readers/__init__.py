@@ -14,8 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from kg.errors import ParseError
-from kg.model import Paper
-from kg.normalize import fold_title
+from kg.model import ListingIndex, Paper
 from kg.readers.arxiv import read_arxiv_atom
 from kg.readers.base import Warn, read_text
 from kg.readers.bibtex import read_bibtex
@@ -132,19 +131,15 @@ def merge_papers(papers: Iterable[Paper]) -> list[Paper]:
     punctuation and TeX folded), whichever source they come from.
     """
     merged: dict[int, Paper] = {}
-    by_title: dict[str, int] = {}
-    by_arxiv: dict[str, int] = {}
+    index = ListingIndex()
     for paper in papers:
-        title_key = fold_title(paper.title)
-        slot = by_arxiv.get(paper.arxiv_id or "", by_title.get(title_key))
+        slot, title_key = index.find(paper)
         if slot is None:
             slot = len(merged)
             merged[slot] = paper
         else:
             merged[slot] = merged[slot].merged_with(paper)
-        by_title.setdefault(title_key, slot)
-        if merged[slot].arxiv_id:
-            by_arxiv.setdefault(merged[slot].arxiv_id, slot)
+        index.remember(merged[slot], title_key, slot)
     return list(merged.values())
 
 

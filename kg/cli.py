@@ -141,6 +141,8 @@ def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
     else:
         click.echo(f"Read {report.read} entries from {len(files)} files: "
                    f"{report.papers} distinct papers.")
+    click.echo(f"Dated: {report.dated} of {report.papers} papers have a publication date "
+               f"(this run's listings with a date, by source: {report.dated_sources()}).")
     click.echo("Nodes: " + ", ".join(f"{k} {v}" for k, v in report.summary["nodes"].items()))
     click.echo("Edges: " + ", ".join(f"{k} {v}" for k, v in report.summary["edges"].items()))
     click.echo(f"Warnings: {len(report.warnings)}")
@@ -302,7 +304,9 @@ def fetch_hf_cmd(date: str, output: str, base_url: str | None) -> None:
 @click.option("--graph", "graph_dir", default="exports", show_default=True,
               type=click.Path(file_okay=False), help="The output folder of a kg build.")
 def export_cmd(fmt: str, out: str, graph_dir: str) -> None:
-    """Write the built graph in FORMAT into the folder OUT (for graph databases and tools).
+    """Write the built graph in FORMAT into the folder OUT (for graph databases and tools),
+    under the format's file name (graph.ttl, neo4j/, tables/, ...); an OUT that already has
+    that name is written itself (kg export neo4j neo4j/ writes neo4j/).
 
     Formats: neo4j (neo4j-admin import bundle), cypher and cypher-ladybug (load scripts),
     graphml, gexf, csv, parquet, turtle, ntriples, jsonld, trig, html, store.

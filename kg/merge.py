@@ -101,6 +101,7 @@ class GraphBuilder:
         self.broader: dict[tuple[str, str], None] = {}  # ordered set of (narrower, broader)
         self.pages: dict[str, str] = {}  # source path -> page date, first listing wins
         self.papers = 0
+        self.dated = 0  # papers with a publication date
         self.edge_counts: dict[str, int] = {}
         # Per paper: (month, codes of its (relation, concept) pairs), read by kg.tally.
         self.related: list[tuple[str, array]] = []
@@ -123,6 +124,8 @@ class GraphBuilder:
         for source in paper.sources:
             self.pages.setdefault(source.path, source.page)
         self.papers += 1
+        if paper.published:
+            self.dated += 1
         ids: dict[str, str] = {paper.id: paper.id}
         for entity in record.entities:
             ids[entity.id] = self._merge_entity(entity)

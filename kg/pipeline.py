@@ -40,7 +40,7 @@ from kg.infra.spool import PaperSpool
 from kg.manifest import file_checksums
 from kg.merge import GraphBuilder, build_graph
 from kg.model import Paper, PaperFindings
-from kg.readers import merge_papers, read_source
+from kg.readers import detect_source, merge_papers, read_source
 
 __all__ = ["BuildReport", "build", "export_build", "extract_records", "html_page", "load_graph",
            "read_merged"]
@@ -59,9 +59,19 @@ class BuildReport:
     # Temporaries a killed build had left in the output folder, removed before this one.
     swept: list[Path] = field(default_factory=list)
     read: int = 0  # entries this run read from its input files (new ones, with --update)
+    dated: int = 0  # papers with a publication date (per-month views see only these)
+    # Per source format of this run's input files: listings read, and those with a date
+    # (not in summary.json, which describes the graph: an --update reads only new files).
+    dated_by_source: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def dated_sources(self) -> str:
+        """"daily-papers 56 of 330, bibtex 2 of 2": dated listings of this run, by format."""
+        return ", ".join(f"{name} {n['dated']} of {n['read']}"
+                         for name, n in self.dated_by_source.items()) or "none read"
 
     def to_dict(self) -> dict:
-        return {"entries": self.entries, "papers": self.papers, **self.summary,
+        return {"entries": self.entries, "papers": self.papers, "dated": self.dated,
+                **self.summary,
                 "warnings": self.warnings, "files": [str(f) for f in self.files],
                 "timings": {k: round(v, 3) for k, v in self.timings.items()}}
 
@@ -86,14 +96,18 @@ def read_merged(paths: Iterable[str | Path], *, warnings: list[str] | None = Non
 
 
 def _spool(spool: PaperSpool, paths: Iterable[str | Path], *, warnings: list[str],
-           source: str | None, columns: dict[str, str] | None) -> int:
-    """Read every file into ``spool``; returns the number of entries read."""
-    entries = 0
+           source: str | None, columns: dict[str, str] | None) -> dict[str, list[int]]:
+    """Read every file into ``spool``; returns, per source format, [listings read, listings
+    with a publication date]."""
+    read: dict[str, list[int]] = {}
     for path in paths:
-        for paper in read_source(path, source=source, warn=warnings.append, columns=columns):
+        name = source or detect_source(path)
+        tally = read.setdefault(name, [0, 0])
+        for paper in read_source(path, source=name, warn=warnings.append, columns=columns):
             spool.add(paper)
-            entries += 1
-    return entries
+            tally[0] += 1
+            tally[1] += paper.published is not None
+    return read
 
 
 def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None = None,
@@ -134,7 +148,9 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
     build, writing into one folder at once would race each other's renames, so the second
     one raises ``OutputBusyError``; temporaries a killed export left there are removed first.
     """
-    target = Path(out) / get_format(fmt).default_name  # an unknown name fails first
+    default = get_format(fmt).default_name  # an unknown name fails first
+    # "kg export neo4j neo4j/": OUT already names the format's folder, so it is the target.
+    target = Path(out) if Path(out).name == default else Path(out) / default
     path = findings_of(directory)
     with output_lock(out), _fewer_collections():
         _run(read_findings_jsonl(path), open_sinks({fmt: target}))
@@ -188,7 +204,9 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
             if update and (out / "findings.jsonl").is_file():
                 papers.extend(read_findings_papers(out / "findings.jsonl"))
             paths = list(paths)
-            entries = _spool(papers, paths, warnings=warnings, source=source, columns=columns)
+            by_source = _spool(papers, paths, warnings=warnings, source=source,
+                               columns=columns)
+            entries = sum(read for read, _ in by_source.values())
             if entries == 0 and not update:
                 raise ParseError("no papers read: nothing was built (the output folder is "
                                  "untouched)", path=", ".join(map(str, paths)) or None)
@@ -226,7 +244,15 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
                 cache.close()
     report = BuildReport(entries=listings, papers=builder.papers,
                          summary=builder.summary(), warnings=warnings, timings=clock.timings,
-                         read=entries)
+                         read=entries, dated=builder.dated,
+                         dated_by_source={name: {"read": read, "dated": dated}
+                                          for name, (read, dated) in sorted(by_source.items())})
+    if builder.dated < builder.papers:
+        warnings.append(
+            f"only {builder.dated} of {builder.papers} papers carry a publication date: the "
+            "per-month tallies, the papers-per-month queries and the page's choice of the most "
+            "recent papers see only those (arXiv feeds, the Hugging Face API and tables with a "
+            "date column give dates, Daily Papers pages only for some papers)")
     report.files.extend(targets.values())
     report.files.append(out / "findings.jsonl")
     summary = report.to_dict() | {"files": sorted(Path(f).name for f in report.files),

@@ -9,6 +9,8 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 
+DATA = Path(__file__).resolve().parent / "data"
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -99,6 +101,50 @@ def test_cli_html_focus_writes_a_page(page: Path, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["html", "--focus", "KV cache", "--graph", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "focus-kv-cache.html").stat().st_size > 0
+
+
+def test_cli_html_focus_unknown_name_suggests_close_ones(page: Path, tmp_path: Path) -> None:
+    """A mistyped --focus names the closest concepts (issue 25)."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(page), "-o", str(tmp_path),
+                               "--formats", "turtle"]).exit_code == 0
+    result = runner.invoke(cli, ["html", "--focus", "KV cahce", "--graph", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "no node is named 'KV cahce'; did you mean 'KV cache'" in result.output
+
+
+def test_cli_build_says_how_many_papers_are_dated(tmp_path: Path) -> None:
+    """The build says how many papers carry a date and which inputs gave them, and warns
+    that per-month views see only those (issue 25); summary.json holds the counts."""
+    table = tmp_path / "papers.csv"
+    table.write_text("title,abstract\nAn Undated Paper on GPUs,We run LoRA on GPUs.\n")
+    result = CliRunner().invoke(cli, ["build", str(DATA / "refs.bib"), str(table), "-o",
+                                      str(tmp_path / "out"), "--formats", "turtle"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert 0 < summary["dated"] < summary["papers"] == 3
+    assert (f"Dated: {summary['dated']} of 3 papers have a publication date (this run's "
+            f"listings with a date, by source: bibtex {summary['dated']} of 2, table 0 of 1)"
+            ) in result.output
+    assert f"only {summary['dated']} of {summary['papers']} papers carry a publication date" \
+        in result.output
+
+
+def test_cli_export_into_a_folder_named_as_the_format(page: Path, tmp_path: Path,
+                                                      monkeypatch) -> None:
+    """``kg export neo4j neo4j/`` writes the bundle into neo4j/, not neo4j/neo4j/ (issue
+    25); another folder name gets the format's folder inside it."""
+    runner = CliRunner()
+    out = tmp_path / "exports"
+    assert runner.invoke(cli, ["build", str(page), "-o", str(out), "--formats",
+                               "turtle"]).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["export", "neo4j", "neo4j/", "--graph", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "neo4j" / "nodes_Paper.csv").is_file()
+    assert not (tmp_path / "neo4j" / "neo4j").exists()
+    assert runner.invoke(cli, ["export", "neo4j", "bundle", "--graph", str(out)]).exit_code == 0
+    assert (tmp_path / "bundle" / "neo4j" / "nodes_Paper.csv").is_file()
 
 
 def test_cli_html_max_papers_writes_a_sample_page(page: Path, tmp_path: Path) -> None:

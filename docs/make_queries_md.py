@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 
 from kg.infra.fileio import atomic_open
-from kg.sparql import list_queries, open_store, run_query
+from kg.sparql import NamedQuery, bind_params, list_queries, open_store, run_query
 
 HEADER = """# Named SPARQL queries
 
@@ -44,15 +44,20 @@ make demo && .venv/bin/python docs/make_queries_md.py
 SHOWN = 8
 
 
-def section(name: str, question: str, text: str, answer: str) -> str:
-    """One query's section: heading, question, query text, the first rows of its answer."""
+def section(named: NamedQuery, answer: str) -> str:
+    """One query's section: heading, question, parameters, query text, the first rows of its
+    answer (parameters at their defaults)."""
     lines = answer.rstrip("\n").splitlines()
     body, footer = lines[:-1], lines[-1]  # the table, then "(N rows)"
     if len(body) > SHOWN + 2:
         body = [*body[:SHOWN + 2], f"… {footer}"]
     else:
         body = [*body, footer]
-    return (f"## `{name}`\n\n{question}\n\n```sparql\n{text.strip()}\n```\n\n"
+    params = "".join(
+        f"Parameter: `--param {name}=...`, {what} (default `{default}`; the answer below is "
+        f"for the default).\n\n" for name, (default, what) in named.params.items())
+    return (f"## `{named.name}`\n\n{named.question}\n\n{params}```sparql\n"
+            f"{named.text.strip()}\n```\n\n"
             "```\n" + "\n".join(line.rstrip() for line in body) + "\n```\n")
 
 
@@ -64,8 +69,7 @@ def main() -> None:
     store = open_store(args.store)
     parts = [HEADER]
     for named in list_queries():
-        parts.append(section(named.name, named.question, named.text,
-                             run_query(store, named.text, fmt="table")))
+        parts.append(section(named, run_query(store, bind_params(named, {}), fmt="table")))
     with atomic_open(args.out) as handle:
         handle.write("\n".join(parts))
 

@@ -20,6 +20,35 @@ from kg.errors import KGError
 __all__ = ["cli"]
 
 
+class _Choice(click.Choice):
+    """A choice whose error names the closest choices ("did you mean 'turtle'?")."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            import difflib
+
+            options = [str(c) for c in self.choices]
+            close = difflib.get_close_matches(str(value).lower(), options, n=2, cutoff=0.6)
+            hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+            self.fail(f"{value!r} is not one of {', '.join(map(repr, options))}.{hint}",
+                      param, ctx)
+
+
+def _filled(func):
+    """``func``'s docstring with the lists kept elsewhere filled in, so --help cannot drift
+    from them: {PREFIXES} (kg.namespaces) and {FORMATS} (the export registry)."""
+    from kg.export import FORMATS
+    from kg.namespaces import PREFIXES
+
+    prefixes = ", ".join(f"{name}:" for name in PREFIXES)
+    formats = "; ".join(f"{name}: {spec.description}" for name, spec in sorted(FORMATS.items()))
+    func.__doc__ = (func.__doc__ or "").replace("{PREFIXES}", prefixes).replace(
+        "{FORMATS}", formats)
+    return func
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
     try:
@@ -69,6 +98,17 @@ def _columns(value: str | None) -> dict[str, str] | None:
         raise click.BadParameter("use FIELD=COLUMN pairs: title=Title,abstract=Summary") from err
 
 
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    """ ("metric=latency", ...) -> {"metric": "latency"}."""
+    out = {}
+    for value in values:
+        name, sep, given = value.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{value!r} is not NAME=VALUE", param_hint="--param")
+        out[name.strip()] = given.strip()
+    return out
+
+
 def source_options(func):
     """--source and --columns, shared by the commands that read listings."""
     from kg.readers import SOURCES
@@ -76,7 +116,7 @@ def source_options(func):
     func = click.option("--columns", default=None,
                         help="Table columns: title=...,abstract=...,date=...,authors=...,id=...")(
         func)
-    return click.option("--source", type=click.Choice(sorted(SOURCES)), default=None,
+    return click.option("--source", type=_Choice(sorted(SOURCES)), default=None,
                         help="Reader to use (default: chosen by file type).")(func)
 
 
@@ -101,7 +141,7 @@ def cli() -> None:
 @click.option("--update", is_flag=True,
               help="Keep the papers of the previous build in OUTPUT and add PATHS to them.")
 @click.option("--no-cache", is_flag=True, help="Extract every paper again.")
-@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+@click.option("--executor", type=_Choice(["local", "dask"]), default="local",
               show_default=True, help="Where extraction runs: local processes or dask.")
 @click.option("--scheduler", default=None,
               help="dask scheduler address (tcp://host:8786); default: a local cluster.")
@@ -160,7 +200,7 @@ def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl",
+@click.option("--format", "fmt", type=_Choice(["jsonl"]), default="jsonl",
               show_default=True, help="Output format (the scorer's JSONL contract).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="File to write; standard output when omitted.")
@@ -298,18 +338,18 @@ def fetch_hf_cmd(date: str, output: str, base_url: str | None) -> None:
 
 @cli.command(name="export")
 @click.argument("fmt", metavar="FORMAT",
-                type=click.Choice(sorted(__import__("kg.export", fromlist=["FORMATS"])
+                type=_Choice(sorted(__import__("kg.export", fromlist=["FORMATS"])
                                          .FORMATS)))
 @click.argument("out", type=click.Path())
 @click.option("--graph", "graph_dir", default="exports", show_default=True,
               type=click.Path(file_okay=False), help="The output folder of a kg build.")
+@_filled
 def export_cmd(fmt: str, out: str, graph_dir: str) -> None:
     """Write the built graph in FORMAT into the folder OUT (for graph databases and tools),
     under the format's file name (graph.ttl, neo4j/, tables/, ...); an OUT that already has
     that name is written itself (kg export neo4j neo4j/ writes neo4j/).
 
-    Formats: neo4j (neo4j-admin import bundle), cypher and cypher-ladybug (load scripts),
-    graphml, gexf, csv, parquet, turtle, ntriples, jsonld, trig, html, store.
+    Formats (name: what it writes): {FORMATS}.
 
     Example: kg export neo4j neo4j-import/ --graph exports
     """
@@ -356,26 +396,51 @@ def html(focus: str | None, hops: int, graph_dir: str, output: str | None,
 
 
 @cli.command()
+@click.argument("name")
+@click.option("--graph", "graph_dir", default="exports", show_default=True,
+              type=click.Path(file_okay=False), help="The output folder of a kg build.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(0),
+              help="Lines per group of relations (0: all).")
+def show(name: str, graph_dir: str, limit: int) -> None:
+    """Describe one concept or paper of the built graph: type, aliases, hierarchy, its papers
+    or relations grouped by type with the evidence sentence, and its comparisons.
+
+    NAME is a concept's name or alias (any case), or a paper's title, id or arXiv id.
+
+    Example: kg show LoRA
+    """
+    from kg.pipeline import load_graph
+    from kg.show import describe
+
+    with _errors():
+        click.echo(describe(load_graph(graph_dir), name, limit=limit))
+
+
+@cli.command()
 @click.argument("query", required=False)
 @click.option("--store", default="exports/store", show_default=True,
               type=click.Path(file_okay=False), help="The store kg build wrote.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]),
+@click.option("--format", "fmt", type=_Choice(["table", "json", "csv", "tsv"]),
               default="table", show_default=True, help="SPARQL 1.1 result format, or a table.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and exit.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A named query's parameter (repeatable; --list shows them).")
 @click.option("--allow-service", "service_hosts", multiple=True, metavar="HOST",
               help="Let SERVICE clauses reach HOST (repeatable); refused otherwise.")
 @click.option("--timeout", "timeout_s", default=120, show_default=True, type=float,
               help="Stop the query after this many seconds (0: never).")
 @click.option("--memory-mb", default=2048, show_default=True, type=click.IntRange(0),
               help="Address space the query may use in MB (0: unbounded).")
-def query(query: str | None, store: str, fmt: str, list_: bool,
+@_filled
+def query(query: str | None, store: str, fmt: str, list_: bool, params: tuple[str, ...],
           service_hosts: tuple[str, ...], timeout_s: float, memory_mb: int) -> None:
     """Run a SPARQL query (text, a .rq file or a named query) over the built graph.
 
-    The documented prefixes (kg:, kgid:, skos:, dcterms:, prov:, rdf:, rdfs:, xsd:) need no
-    PREFIX lines.
+    The documented prefixes need no PREFIX lines: {PREFIXES}.
 
     Example: kg query "SELECT (COUNT(*) AS ?n) WHERE { ?p a kg:Paper }"
+
+    Example: kg query comparisons-for-metric --param metric=latency
     """
     from kg.queryguard import QueryLimits
     from kg.querypool import run_bounded
@@ -384,11 +449,13 @@ def query(query: str | None, store: str, fmt: str, list_: bool,
     if list_:
         for named in list_queries():
             click.echo(f"{named.name:36s} {named.question}")
+            for name, (default, what) in named.params.items():
+                click.echo(f"{'':36s}   --param {name}=... {what} (default: {default})")
         return
     if not query:
         raise click.UsageError("give a query, a .rq file or a named query (see --list)")
     with _errors():
-        text = resolve_query(query)
+        text = resolve_query(query, _params(params))
         limits = QueryLimits.allowing(service_hosts)
         answer = run_bounded(run_query_at, (store, text, fmt, limits), timeout_s=timeout_s,
                              memory_mb=memory_mb)
@@ -408,13 +475,14 @@ def query(query: str | None, store: str, fmt: str, list_: bool,
               help="Address space of each query process in MB (0: unbounded).")
 @click.option("--allow-service", "service_hosts", multiple=True, metavar="HOST",
               help="Let SERVICE clauses reach HOST (repeatable); refused otherwise.")
+@_filled
 def serve(store: str, host: str, port: int, timeout_s: float, workers: int, memory_mb: int,
           service_hosts: tuple[str, ...]) -> None:
     """Serve the built graph as a read-only SPARQL 1.1 endpoint at /query.
 
     The first line printed is the endpoint URL. A query that is too long, nested too deep,
     names a SERVICE host not allowed, runs past --timeout or past --memory-mb gets an error
-    status and the server goes on. The documented prefixes need no PREFIX lines. A store
+    status and the server goes on. The documented prefixes need no PREFIX lines: {PREFIXES}. A store
     rebuilt by kg build is answered from at once. Stop with Ctrl-C or SIGTERM.
 
     Example: kg serve --port 7878

@@ -183,6 +183,8 @@ class GraphBuilder:
     def _new_node(self, node_id: str, kind: str, label: str, concept: str | None) -> dict:
         node = self.entities[node_id] = {"kind": kind, "label": label, "aliases": [],
                                          "concept": concept, "papers": 0}
+        if concept is not None and self.vocab.concepts[concept].product:
+            node["product"] = True
         self._known[node_id] = {norm_key(label)}
         return node
 

@@ -33,6 +33,7 @@ class KG(DefinedNamespace):
     Technique: URIRef
     Model: URIRef
     Hardware: URIRef
+    HardwareProduct: URIRef
     Metric: URIRef
     Dataset: URIRef
     SourcePage: URIRef

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -22,8 +22,8 @@ from kg.errors import QueryError
 from kg.namespaces import PREFIXES
 from kg.queryguard import QueryLimits, check_query, explain_syntax_error
 
-__all__ = ["NamedQuery", "list_queries", "open_store", "pyoxigraph_module", "resolve_query",
-           "run_query", "run_query_at"]
+__all__ = ["NamedQuery", "bind_params", "list_queries", "open_store", "pyoxigraph_module",
+           "resolve_query", "run_query", "run_query_at", "sparql_string"]
 
 FORMATS = ("table", "json", "csv", "tsv")
 
@@ -49,11 +49,18 @@ def open_store(directory: str | Path):
 
 @dataclass(frozen=True)
 class NamedQuery:
-    """A query of the library: its name (file stem), the question it answers, its text."""
+    """A query of the library: its name (file stem), the question it answers, its text, and
+    its parameters (name -> (default value, what it is)), declared in the file as
+    ``# param: metric = throughput  the metric's name or an alias`` and written ``$metric``
+    in the query."""
 
     name: str
     question: str
     text: str
+    params: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*=\s*(\S+)\s*(.*)$", re.M)
 
 
 def list_queries() -> list[NamedQuery]:
@@ -64,15 +71,42 @@ def list_queries() -> list[NamedQuery]:
         if item.name.endswith(".rq"):
             text = item.read_text(encoding="utf-8")
             m = re.search(r"^#\s*question:\s*(.+)$", text, re.M)
-            out.append(NamedQuery(item.name[:-3], m.group(1).strip() if m else "", text))
+            params = {p.group(1): (p.group(2), p.group(3).strip()) for p in _PARAM.finditer(text)}
+            out.append(NamedQuery(item.name[:-3], m.group(1).strip() if m else "", text, params))
     return out
 
 
-def resolve_query(query: str) -> str:
-    """A query's text from a named query, a ``.rq`` file, or the query itself."""
+def sparql_string(value: str) -> str:
+    """``value`` as a SPARQL string literal, quotes, backslashes and line breaks escaped."""
+    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+               .replace("\r", "\\r"))
+    return f'"{escaped}"'
+
+
+def bind_params(named: NamedQuery, values: dict[str, str]) -> str:
+    """``named``'s text with each ``$param`` replaced by a string literal: the value given,
+    else the default. A parameter the query does not declare is an error naming those it
+    does."""
+    unknown = sorted(set(values) - set(named.params))
+    if unknown:
+        takes = (f"it takes {', '.join(sorted(named.params))}" if named.params
+                 else "it takes none")
+        raise QueryError(f"named query {named.name!r} has no parameter {unknown[0]!r} ({takes})")
+    text = named.text
+    for name, (default, _) in named.params.items():
+        literal = sparql_string(values.get(name, default))
+        text = re.sub(rf"\${name}\b", literal.replace("\\", "\\\\"), text)
+    return text
+
+
+def resolve_query(query: str, params: dict[str, str] | None = None) -> str:
+    """A query's text from a named query (its ``$params`` bound from ``params`` or their
+    defaults), a ``.rq`` file, or the query itself."""
     for named in list_queries():
         if named.name == query:
-            return named.text
+            return bind_params(named, params or {})
+    if params:
+        raise QueryError("--param applies to named queries only (kg query --list shows them)")
     if query.endswith(".rq") or (len(query) < 256 and "\n" not in query and Path(query).is_file()):
         try:
             return Path(query).read_text(encoding="utf-8")

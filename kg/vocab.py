@@ -3,7 +3,8 @@
 One Turtle file per node type (``technique.ttl``, ``hardware.ttl``, ...). Each concept has one
 ``skos:prefLabel``, any number of ``skos:altLabel`` (aliases, acronyms, spellings) and
 ``skos:broader`` links, which may point into another file. ``kg:noMatch true`` marks concepts
-that exist for the hierarchy only ("processor") and are never matched in text.
+that exist for the hierarchy only ("processor") and are never matched in text;
+``kg:product true`` marks a named product (NVIDIA H100) among device classes.
 
 The vocabulary is data: extending kg to a new area means editing these files, not code.
 """
@@ -47,6 +48,9 @@ class Concept:
     # predictive control), as skos:hiddenLabel: matched in text, the paper's context choosing
     # between the concepts, but never a name the concept is shown or looked up by.
     hidden: tuple[str, ...] = ()
+    # A device model or product line sold under its name (``kg:product true``): NVIDIA H100,
+    # not GPU; the graph types it ``kg:HardwareProduct``.
+    product: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -152,6 +156,7 @@ def parse_vocabulary_file(path: Path, entity_type: str) -> list[Concept]:
     hidden = rdflib.URIRef(SKOS + "hiddenLabel")
     broader = rdflib.URIRef(SKOS + "broader")
     no_match = rdflib.URIRef(KG + "noMatch")
+    product = rdflib.URIRef(KG + "product")
     concepts = []
     for subject in sorted(set(graph.subjects(pref, None))):
         iri = str(subject)
@@ -168,6 +173,7 @@ def parse_vocabulary_file(path: Path, entity_type: str) -> list[Concept]:
             broader=tuple(sorted(str(o)[len(ID_BASE):] for o in graph.objects(subject, broader))),
             match=not any(bool(o.toPython()) for o in graph.objects(subject, no_match)),
             hidden=tuple(sorted(str(o) for o in graph.objects(subject, hidden))),
+            product=any(bool(o.toPython()) for o in graph.objects(subject, product)),
         ))
     return concepts
 

@@ -62,3 +62,14 @@ def test_vocab_hidden_labels_match_but_do_not_name() -> None:
     concept = vocab.concepts["technique/mpc-control"]
     assert "MPC" in concept.hidden and "MPC" not in concept.names
     assert vocab.lookup("MPC").id == "technique/secure-mpc"
+
+
+def test_vocab_products_are_named_hardware_not_classes_or_parts() -> None:
+    """``kg:product true`` marks device models and product lines (issue 25: gpu-products
+    listed GPU memory and Tensor Cores)."""
+    concepts = load_vocabulary().concepts
+    products = {cid for cid, c in concepts.items() if c.product}
+    assert {"hardware/nvidia-h100", "hardware/jetson-orin", "hardware/intel-xeon"} <= products
+    assert not products & {"hardware/gpu", "hardware/consumer-gpu", "hardware/hopper-gpu",
+                           "hardware/gpu-memory", "hardware/tensor-core", "hardware/cuda-core"}
+    assert all(concepts[cid].type == "Hardware" for cid in products)

@@ -281,25 +281,9 @@ def write_html(G: nx.MultiDiGraph, path: str | Path, *,
     write_text(path, generate_html(G, title=title, max_nodes=max_nodes, note=note))
 
 
-def _suggest(G: nx.MultiDiGraph, query: str) -> str:
-    """ "; did you mean 'LoRA' or 'QLoRA'?" from the concepts' labels and aliases, or ""."""
-    import difflib
-
-    names: dict[str, str] = {}
-    for _, data in G.nodes(data=True):
-        if data.get("kind") != "Paper":
-            for name in (data["label"], *data.get("aliases", [])):
-                names.setdefault(name.lower(), data["label"])
-    close = difflib.get_close_matches(query.lower(), names, n=5, cutoff=0.6)
-    labels = list(dict.fromkeys(names[c] for c in close))[:3]
-    if not labels:
-        return ""
-    return "; did you mean " + " or ".join(f"'{label}'" for label in labels) + "?"
-
-
 def focus_subgraph(G: nx.MultiDiGraph, query: str, *, hops: int = 2) -> nx.MultiDiGraph:
     """The part of ``G`` within ``hops`` edges (either direction) of the nodes named ``query``
-    (label or alias, case and plural folded).
+    (label or alias, case and plural folded; a paper's title or arXiv id: ``kg.lookup``).
 
     Raises
     ------
@@ -307,13 +291,11 @@ def focus_subgraph(G: nx.MultiDiGraph, query: str, *, hops: int = 2) -> nx.Multi
         When no node has that name.
     """
     from kg.errors import ExportError
-    from kg.normalize import norm_key
+    from kg.lookup import did_you_mean, find_nodes, suggest
 
-    key = norm_key(query)
-    seeds = [n for n, d in G.nodes(data=True)
-             if norm_key(d["label"]) == key or key in {norm_key(a) for a in d.get("aliases", [])}]
+    seeds = find_nodes(G, query)
     if not seeds:
-        raise ExportError(f"no node is named {query!r}{_suggest(G, query)}")
+        raise ExportError(f"no node is named {query!r}{did_you_mean(suggest(G, query))}")
     undirected = G.to_undirected(as_view=True)
     keep: set[str] = set()
     for seed in seeds:

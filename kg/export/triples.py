@@ -3,9 +3,9 @@
 - a paper is a ``kg:Paper`` with ``dcterms:title``, ``dcterms:abstract``, ``dcterms:issued``
   (``xsd:date``), ``kg:authorCount``, ``kg:upvotes``, ``kg:organization`` and ``kg:listedIn``
   its source pages (``kg:SourcePage``, ``prov:Entity``);
-- an entity is a ``kg:Technique``/``Model``/``Hardware``/``Metric``/``Dataset`` and a
-  ``skos:Concept`` with ``skos:prefLabel``, ``skos:altLabel``, ``skos:broader`` and
-  ``skos:inScheme``;
+- an entity is a ``kg:Technique``/``Model``/``Hardware``/``Metric``/``Dataset`` (a named
+  product also a ``kg:HardwareProduct``) and a ``skos:Concept`` with ``skos:prefLabel``,
+  ``skos:altLabel``, ``skos:broader`` and ``skos:inScheme``;
 - each relation is a direct triple (``paper kg:uses technique``) and an ``rdf:Statement``
   (standard RDF reification, which every store and parser reads; RDF-star is not used) with
   ``kg:evidence``, ``kg:charStart``, ``kg:charEnd``, ``kg:rule``, ``prov:wasDerivedFrom`` the
@@ -123,6 +123,8 @@ def _page_triples(path: str, date: str) -> Iterator[Triple]:
 def _entity_triples(node: str, data: dict) -> Iterator[Triple]:
     s = entity_term(node)
     yield s, A, _CLASS[data["kind"]]
+    if data.get("product"):
+        yield s, A, _K["HardwareProduct"]
     yield s, A, CONCEPT
     yield s, PREF, nt_literal(data["label"])
     yield s, LABEL, nt_literal(data["label"])

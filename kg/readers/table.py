@@ -12,6 +12,7 @@ other rows are kept. JSONL lines that are not JSON get a warning naming file and
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -106,6 +107,39 @@ def _csv_rows(text: str, path: str, warn: Warn) -> tuple[list[str], list[dict[st
     return header or [], rows
 
 
+def _close(name: str, options: list[str]) -> str:
+    """ "; did you mean 'Published'?" or ""."""
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6) or difflib.get_close_matches(
+        name.lower(), [o.lower() for o in options], n=1, cutoff=0.6)
+    if not close:
+        return ""
+    match = next((o for o in options if o.lower() == close[0].lower()), close[0])
+    return f"; did you mean {match!r}?"
+
+
+def _checked_mapping(path: Path, mapping: dict[str, str], names: list[str],
+                     warn: Warn) -> dict[str, str]:
+    """``mapping`` without columns the file lacks. A field kg does not know is an error; a
+    column the file lacks is an error for title and abstract (nothing can be read without
+    them) and a warning for the others, each with the closest name."""
+    fields = list(COLUMN_ALIASES)
+    for field in mapping:
+        if field not in COLUMN_ALIASES:
+            raise ParseError(f"--columns names an unknown field {field!r}{_close(field, fields)} "
+                             f"(fields: {', '.join(fields)})", path=str(path))
+    kept = {}
+    for field, column in mapping.items():
+        if column in names:
+            kept[field] = column
+            continue
+        message = (f"no column {column!r} for {field}{_close(column, names)} (columns: "
+                   f"{', '.join(n for n in names if n != '__line__') or 'none'})")
+        if field in ("title", "abstract"):
+            raise ParseError(message, path=str(path))
+        warn(f"{path}: {message}; {field} is read from a known spelling if there is one")
+    return kept
+
+
 def _pick(columns: list[str], field: str, mapping: dict[str, str]) -> str | None:
     """The column for ``field``: the one the user named, else a known spelling (any case)."""
     if field in mapping:
@@ -153,8 +187,8 @@ def read_table(path: str | Path, *, columns: dict[str, str] | None = None,
     p = Path(path)
     warn = warn or (lambda _msg: None)
     frame, first_row = _frame(p, warn)
-    mapping = columns or {}
     names = [str(c) for c in frame.columns]
+    mapping = _checked_mapping(p, columns or {}, names, warn)
     picked = {field: _pick(names, field, mapping) for field in COLUMN_ALIASES}
     if not picked["title"] or not picked["abstract"]:
         raise ParseError(f"no title/abstract column (columns: {', '.join(names) or 'none'}); "

@@ -56,6 +56,9 @@ def section(named: NamedQuery, answer: str) -> str:
     params = "".join(
         f"Parameter: `--param {name}=...`, {what} (default `{default}`; the answer below is "
         f"for the default).\n\n" for name, (default, what) in named.params.items())
+    if named.needs_dates:
+        params += ("Counts only papers with a publication date; `kg query` says how many "
+                   "carry one when some do not.\n\n")
     return (f"## `{named.name}`\n\n{named.question}\n\n{params}```sparql\n"
             f"{named.text.strip()}\n```\n\n"
             "```\n" + "\n".join(line.rstrip() for line in body) + "\n```\n")

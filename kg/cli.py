@@ -444,13 +444,15 @@ def query(query: str | None, store: str, fmt: str, list_: bool, params: tuple[st
     """
     from kg.queryguard import QueryLimits
     from kg.querypool import run_bounded
-    from kg.sparql import list_queries, resolve_query, run_query_at
+    from kg.sparql import date_coverage, list_queries, named_query, resolve_query, run_query_at
 
     if list_:
         for named in list_queries():
             click.echo(f"{named.name:36s} {named.question}")
             for name, (default, what) in named.params.items():
                 click.echo(f"{'':36s}   --param {name}=... {what} (default: {default})")
+            if named.needs_dates:
+                click.echo(f"{'':36s}   (counts only papers with a publication date)")
         return
     if not query:
         raise click.UsageError("give a query, a .rq file or a named query (see --list)")
@@ -460,6 +462,12 @@ def query(query: str | None, store: str, fmt: str, list_: bool, params: tuple[st
         answer = run_bounded(run_query_at, (store, text, fmt, limits), timeout_s=timeout_s,
                              memory_mb=memory_mb)
         click.echo(answer.rstrip("\n"))
+        asked = named_query(query)
+        if asked is not None and asked.needs_dates:
+            dated, papers = date_coverage(store)
+            if dated < papers:  # on standard error: the answer on standard output stays clean
+                click.echo(f"note: only {dated} of {papers} papers carry a publication date; "
+                           "this answer counts only those", err=True)
 
 
 @cli.command()

@@ -86,7 +86,10 @@ def fetch_arxiv(query: str, max_results: int, out_dir: str | Path, *,
             body = _get(f"{base_url}?{params}", polite, retries=retries, backoff=backoff,
                         timeout=timeout)
         except FetchError as err:
-            raise FetchError(f"{err}; responses saved so far are in {out}") from err
+            if not saved:
+                raise FetchError(f"{err}; nothing was saved") from err
+            raise FetchError(f"{err}; the {len(saved)} responses saved before it are in "
+                             f"{out}: {', '.join(p.name for p in saved)}") from err
         path = out / f"arxiv-{_slug(query)}-{start:06d}.xml"
         with atomic_open(path, "wb") as handle:
             handle.write(body)

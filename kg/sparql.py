@@ -22,8 +22,9 @@ from kg.errors import QueryError
 from kg.namespaces import PREFIXES
 from kg.queryguard import QueryLimits, check_query, explain_syntax_error
 
-__all__ = ["NamedQuery", "bind_params", "list_queries", "open_store", "pyoxigraph_module",
-           "resolve_query", "run_query", "run_query_at", "sparql_string"]
+__all__ = ["NamedQuery", "bind_params", "date_coverage", "list_queries", "named_query",
+           "open_store", "pyoxigraph_module", "resolve_query", "run_query", "run_query_at",
+           "sparql_string"]
 
 FORMATS = ("table", "json", "csv", "tsv")
 
@@ -58,6 +59,8 @@ class NamedQuery:
     question: str
     text: str
     params: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # ``# needs: dates``: the answer counts only papers with a publication date.
+    needs_dates: bool = False
 
 
 _PARAM = re.compile(r"^#\s*param:\s*(\w+)\s*=\s*(\S+)\s*(.*)$", re.M)
@@ -72,8 +75,24 @@ def list_queries() -> list[NamedQuery]:
             text = item.read_text(encoding="utf-8")
             m = re.search(r"^#\s*question:\s*(.+)$", text, re.M)
             params = {p.group(1): (p.group(2), p.group(3).strip()) for p in _PARAM.finditer(text)}
-            out.append(NamedQuery(item.name[:-3], m.group(1).strip() if m else "", text, params))
+            needs_dates = re.search(r"^#\s*needs:\s*dates\b", text, re.M) is not None
+            out.append(NamedQuery(item.name[:-3], m.group(1).strip() if m else "", text, params,
+                                  needs_dates))
     return out
+
+
+def named_query(name: str) -> NamedQuery | None:
+    """The named query called ``name``, if there is one."""
+    return next((q for q in list_queries() if q.name == name), None)
+
+
+def date_coverage(directory: str | Path) -> tuple[int, int]:
+    """(papers with a publication date, papers) in the store at ``directory``."""
+    store = open_store(directory)
+    answer = run_query(store, "SELECT (COUNT(?d) AS ?dated) (COUNT(?p) AS ?papers) WHERE { "
+                              "?p a kg:Paper OPTIONAL { ?p dcterms:issued ?d } }", fmt="csv")
+    dated, papers = answer.splitlines()[1].split(",")
+    return int(dated), int(papers)
 
 
 def sparql_string(value: str) -> str:

@@ -194,3 +194,59 @@ def test_cli_full_disk_and_unwritable_output_name_the_file(page, tmp_path, monke
     assert f"{out / 'graph.nt'}: No space left on device (free some space)" in result.output
     monkeypatch.setattr(os, "replace", real_replace)
     assert (out / "graph.nt").read_bytes() == before
+
+
+def test_cli_choices_suggest_the_closest(tmp_path: Path) -> None:
+    """A mistyped format names the closest ones (issue 25)."""
+    result = CliRunner().invoke(cli, ["export", "turtl", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Did you mean 'turtle'?" in result.output
+    result = CliRunner().invoke(cli, ["query", "paper-count", "--format", "jsn"])
+    assert "Did you mean 'json'?" in result.output
+
+
+def test_cli_help_lists_every_format_and_prefix() -> None:
+    """--help is filled from the registry and kg.namespaces, so it cannot omit one (issue
+    25: kg export --help omitted ntriples-shards, kg query --help half the prefixes)."""
+    from kg.export import FORMATS
+    from kg.namespaces import PREFIXES
+
+    runner = CliRunner()
+    export_help = " ".join(runner.invoke(cli, ["export", "--help"]).output.split())
+    for name, spec in FORMATS.items():
+        assert f"{name}: {' '.join(spec.description.split())}" in export_help
+    for command in ("query", "serve"):
+        text = " ".join(runner.invoke(cli, [command, "--help"]).output.split())
+        assert ", ".join(f"{p}:" for p in PREFIXES) in text
+
+
+def test_cli_query_params(tmp_path: Path) -> None:
+    """--param binds a named query's parameter; a wrong one names those it takes."""
+    runner = CliRunner()
+    result = runner.invoke(cli, ["query", "comparisons-for-metric", "--param", "metrc=x",
+                                 "--store", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "has no parameter 'metrc' (it takes metric)" in result.output
+    result = runner.invoke(cli, ["query", "paper-count", "--param", "nonsense"])
+    assert result.exit_code == 2 and "is not NAME=VALUE" in result.output
+    listing = runner.invoke(cli, ["query", "--list"]).output
+    assert "--param metric=... the metric's name" in listing
+
+
+def test_cli_date_based_query_says_when_it_is_partial(tmp_path: Path) -> None:
+    """A named query that counts only dated papers says how many carry a date, on standard
+    error, when some do not (issue 25)."""
+    table = tmp_path / "papers.csv"
+    table.write_text("title,abstract\nAn Undated Paper on GPUs,We run LoRA on GPUs.\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(DATA / "refs.bib"), str(table), "-o",
+                               str(tmp_path / "out"), "--formats", "store"]).exit_code == 0
+    store = str(tmp_path / "out" / "store")
+    result = runner.invoke(cli, ["query", "proposed-systems", "--store", store])
+    assert result.exit_code == 0, result.output
+    assert "note: only 2 of 3 papers carry a publication date; this answer counts only those" \
+        in result.output
+    result = runner.invoke(cli, ["query", "top-hardware", "--store", store])
+    assert "note:" not in result.output
+    assert "(counts only papers with a publication date)" in runner.invoke(
+        cli, ["query", "--list"]).output

@@ -18,9 +18,14 @@ DATA = Path(__file__).resolve().parent / "data"
 class _Handler(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []
     fail_first = 0
+    fail_after = 0  # requests answered before every later one gets 400 (0: never)
 
     def do_GET(self) -> None:
         type(self).hits.append(self.path)
+        if type(self).fail_after and len(type(self).hits) > type(self).fail_after:
+            self.send_response(400)
+            self.end_headers()
+            return
         if type(self).fail_first > 0:
             type(self).fail_first -= 1
             self.send_response(503)
@@ -41,6 +46,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 def server():
     _Handler.hits = []
     _Handler.fail_first = 0
+    _Handler.fail_after = 0
     httpd = http.server.HTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -77,6 +83,27 @@ def test_fetch_offline_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FetchError, match="network may be offline"):
         fetch_hf("2025-03-12", tmp_path, base_url=f"http://127.0.0.1:{port}/x", delay=0,
                  retries=1, backoff=0.01)
+
+
+def test_fetch_arxiv_error_says_what_was_saved(server: str, tmp_path: Path) -> None:
+    """Offline, nothing is saved and the message says so (issue 25: it pointed at a folder
+    never made); failing later, it names the responses saved before."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    out = tmp_path / "raw"
+    with pytest.raises(FetchError, match="network may be offline; nothing was saved$"):
+        fetch_arxiv("all:serving", 4, out, base_url=f"http://127.0.0.1:{port}/x", delay=0,
+                    retries=1, backoff=0.01)
+    assert not out.exists()
+    _Handler.fail_after = 1
+    with pytest.raises(FetchError, match=r"the 1 responses saved before it are in .*raw: "
+                                         r"arxiv-all-serving-000000.xml$"):
+        fetch_arxiv("all:serving", 4, out, base_url=server + "/api/query", page_size=2,
+                    delay=0, retries=1, backoff=0.01)
+    assert [p.name for p in out.iterdir()] == ["arxiv-all-serving-000000.xml"]
 
 
 def test_fetch_rejects_a_bad_date(tmp_path: Path) -> None:

@@ -167,6 +167,23 @@ def test_sources_hostile_json_gives_errors_not_tracebacks(tmp_path: Path) -> Non
                                          for p in papers])  # every string is UTF-8 now
 
 
+def test_sources_table_columns_typos_name_the_closest(tmp_path: Path) -> None:
+    """A --columns field kg does not know, or a column the file lacks, is answered with the
+    closest name (issue 25); a missing optional column is a warning and its known spelling
+    is read instead."""
+    with pytest.raises(ParseError, match=r"unknown field 'titel'; did you mean 'title'\?"):
+        list(read_source(DATA / "papers.csv", columns={"titel": "Title"}))
+    with pytest.raises(ParseError, match=r"papers.csv.*no column 'Titel' for title; did you "
+                                         r"mean 'Title'\? \(columns: Title, Summary,"):
+        list(read_source(DATA / "papers.csv", columns={"title": "Titel"}))
+    warnings: list[str] = []
+    papers = list(read_source(DATA / "papers.csv", columns={"date": "Publishd"},
+                              warn=warnings.append))
+    assert papers[0].published == "2024-11-02"  # read from "Published", a known spelling
+    assert any("no column 'Publishd' for date; did you mean 'Published'?" in w
+               for w in warnings)
+
+
 def test_sources_csv_bad_row_is_skipped_without_shifting_columns(tmp_path: Path) -> None:
     """Issue 21, defect 11: an extra field shifted columns, an unclosed quote lost rows."""
     table = tmp_path / "papers.csv"

@@ -30,12 +30,13 @@ _EXTRACTION_MODULES = ("model.py", "normalize.py", "vocab.py", "ids.py")
 
 def _extraction_sources() -> list:
     """The files the findings depend on, in a fixed order: the extractor's code, the
-    vocabularies and the cue patterns."""
+    vocabularies, the cue patterns and the confidence table."""
     package = resources.files("kg")
     schemas = package / "schemas"
     code = [p for p in (package / "extract").iterdir() if p.name.endswith(".py")]
     code += [package / name for name in _EXTRACTION_MODULES]
     data = [*(schemas / "vocab").iterdir(), schemas / "patterns.json"]
+    data += [p for p in (schemas / "confidence.json",) if p.is_file()]
     return sorted(code, key=lambda p: p.name) + sorted(data, key=lambda p: p.name)
 
 

@@ -53,6 +53,9 @@ class Shared:
     broader: Sequence[tuple[str, str]]
     pages: Mapping[str, str]
     count_tallies: Callable[[], list[Tally]]
+    # (winner, loser) -> papers claiming it, for comparisons between two named systems: the
+    # support of the concept-level edge "winner outperforms loser".
+    claims: Mapping[tuple[str, str], int] = field(default_factory=dict)
     _tallies: list[Tally] | None = field(default=None, init=False, repr=False)
 
     def tallies(self) -> list[Tally]:
@@ -81,4 +84,8 @@ def graph_shared(G: nx.MultiDiGraph) -> Shared:
     for _, data in G.nodes(data=True):
         for source in data.get("sources") or ():
             pages.setdefault(source["path"], source.get("page", ""))
-    return Shared(entities, broader, pages, lambda: list(tallies(G)))
+    claims: dict[tuple[str, str], int] = {}
+    for u, v, relation in G.edges(data="relation"):
+        if relation == "outperforms" and G.nodes[u]["kind"] != "Paper":
+            claims[(u, v)] = claims.get((u, v), 0) + 1
+    return Shared(entities, broader, pages, lambda: list(tallies(G)), claims)

@@ -240,12 +240,22 @@ def extract(paths: tuple[str, ...], fmt: str, output: str | None, source: str | 
 @click.option("--show", type=int, default=0, help="List misses and false hits for N papers.")
 @click.option("--ids", default=None,
               help="Score only these gold papers: a range or list, e.g. s080-s159 or s000-s039.")
+@click.option("--calibrate", is_flag=True,
+              help="Measure each edge family's precision on GOLD and write the confidence "
+                   "table instead of scoring.")
+@click.option("--table", "table_path", default=None, type=click.Path(dir_okay=False),
+              help="Where --calibrate writes (default: schemas/confidence.json, which the "
+                   "extractor reads).")
 def eval_cmd(gold: str, corpus: tuple[str, ...], scorer: str | None, show: int,
-             ids: str | None) -> None:
+             ids: str | None, calibrate: bool, table_path: str | None) -> None:
     """Extract the corpus and score it against hand-annotated GOLD with the shared scorer,
-    then say how many gold names the vocabularies hold.
+    then say how many gold names the vocabularies hold. With --calibrate, measure instead the
+    precision of each family of edges (the confidence every edge carries) and print how
+    well it is calibrated, in-sample and cross-validated.
 
     Example: kg eval ../shared/eval/dev.jsonl --ids s080-s159
+
+    Example: kg eval ../shared/eval/dev.jsonl --calibrate
     """
     import json
     import subprocess
@@ -268,6 +278,9 @@ def eval_cmd(gold: str, corpus: tuple[str, ...], scorer: str | None, show: int,
             if not rows:
                 raise click.BadParameter(f"no gold paper has an id in {ids!r}",
                                          param_hint="--ids")
+        if calibrate:
+            _calibrate(rows, sources, script, gold, table_path)
+            return
         _, findings = extract_records(_inputs(sources))
     with tempfile.TemporaryDirectory() as tmp:
         pred = Path(tmp) / "pred.jsonl"
@@ -286,6 +299,29 @@ def eval_cmd(gold: str, corpus: tuple[str, ...], scorer: str | None, show: int,
     coverage = vocabulary_coverage(rows, load_vocabulary())
     click.echo("gold names the vocabularies hold: " + ", ".join(
         f"{c.kind} {c.share:.2f} ({c.held}/{c.total})" for c in coverage))
+
+
+def _calibrate(rows: list[dict], sources: tuple[str, ...], script: str, gold: str,
+               table_path: str | None) -> None:
+    """``kg eval --calibrate``: write the confidence table and print its reliability."""
+    from kg import calibration
+    from kg.extract.confidence import _table_path, load_calibration
+    from kg.infra.fileio import write_text
+    from kg.pipeline import read_merged
+
+    _, papers = read_merged(_inputs(sources))
+    report = calibration.run(rows, papers, calibration.load_scorer(script))
+    target = Path(table_path) if table_path else _table_path()
+    write_text(target, calibration.table_json(report.table, gold=Path(gold).name,
+                                              papers=report.papers))
+    load_calibration.cache_clear()
+    click.echo(f"Labelled {report.edges} edges of {report.papers} gold papers; wrote {target} "
+               f"({sum(k.count('|') >= 4 for k in report.table)} families).")
+    for name, bins in (("in-sample", report.in_sample),
+                       ("cross-validated, two folds", report.cross_validated)):
+        worst = max(abs(b.mean_confidence - b.precision) for b in bins)
+        click.echo(f"\nReliability ({name}; largest gap {worst:.3f}):\n"
+                   + calibration.bins_markdown(bins))
 
 
 @cli.group()

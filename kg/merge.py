@@ -103,6 +103,7 @@ class GraphBuilder:
         self.papers = 0
         self.dated = 0  # papers with a publication date
         self.edge_counts: dict[str, int] = {}
+        self.claims: dict[tuple[str, str], int] = {}  # (winner, loser) -> claiming papers
         # Per paper: (month, codes of its (relation, concept) pairs), read by kg.tally.
         self.related: list[tuple[str, array]] = []
         self._codes: dict[tuple[str, str], int] = {}
@@ -212,8 +213,12 @@ class GraphBuilder:
                 attrs["evidence"].append(evidence)
                 continue
             attrs = {"relation": relation.type, "evidence": [evidence]}
+            if relation.confidence is not None:
+                attrs["confidence"] = relation.confidence
             if relation.type == "outperforms":
                 attrs["paper"] = paper_id
+                if source != paper_id:
+                    self.claims[(source, target)] = self.claims.get((source, target), 0) + 1
                 attrs["metric"] = ids.get(relation.metric) if relation.metric else None
                 attrs["values"] = dict(relation.values)
             edges[(source, target, key)] = attrs
@@ -258,7 +263,7 @@ class GraphBuilder:
         """What the papers share (call after ``finish``): the parts every sink's ``finish``
         receives."""
         return Shared(self.entities, list(self.broader), self.pages,
-                      lambda: count_tallies(self.related_concepts(), self.broader))
+                      lambda: count_tallies(self.related_concepts(), self.broader), self.claims)
 
     def summary(self) -> dict[str, dict[str, int]]:
         """``graph_summary`` of what was built (call after ``finish``)."""

@@ -244,6 +244,8 @@ class Relation(_FastPickle):
     metric: str | None = None
     dataset: str | None = None
     values: tuple[tuple[str, str], ...] = ()
+    # The measured precision of edges like this one (kg.extract.confidence), in [0, 1].
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"type": self.type, "source": self.source, "target": self.target}
@@ -253,6 +255,8 @@ class Relation(_FastPickle):
             data["dataset"] = self.dataset
         if self.values:
             data["values"] = dict(self.values)
+        if self.confidence is not None:
+            data["confidence"] = self.confidence
         data["evidence"] = self.evidence.to_dict()
         return data
 
@@ -266,6 +270,7 @@ class Relation(_FastPickle):
             metric=data.get("metric"),
             dataset=data.get("dataset"),
             values=tuple(sorted((data.get("values") or {}).items())),
+            confidence=data.get("confidence"),
         )
 
 

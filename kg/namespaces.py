@@ -49,6 +49,7 @@ class KG(DefinedNamespace):
     charStart: URIRef
     charEnd: URIRef
     rule: URIRef
+    confidence: URIRef
     metric: URIRef
     onDataset: URIRef
     factor: URIRef
@@ -63,6 +64,9 @@ class KG(DefinedNamespace):
     sourceLine: URIRef
     Tally: URIRef
     ConceptTally: URIRef
+    ClaimTally: URIRef
+    winner: URIRef
+    loser: URIRef
     MonthlyTally: URIRef
     PairTally: URIRef
     relation: URIRef

@@ -54,6 +54,12 @@ def _evidence(data: dict) -> str:
     return evidence[0].sentence if evidence else ""
 
 
+def _sure(data: dict) -> str:
+    """ " [confidence 0.87]" for an edge that carries one."""
+    return (f" [confidence {data['confidence']:.3f}]" if data.get("confidence") is not None
+            else "")
+
+
 def _quote(text: str, indent: str) -> list[str]:
     return textwrap.wrap(f'"{text}"', WIDTH, initial_indent=indent, subsequent_indent=indent)
 
@@ -68,7 +74,11 @@ def _claim(G: nx.MultiDiGraph, winner: str, loser: str, data: dict) -> str:
         figures.append(f"{values['value']} vs {values.get('baseline_value', '?')}")
     metric = f" on {_label(G, data['metric'])}" if data.get("metric") else ""
     numbers = f" ({', '.join(figures)})" if figures else ""
-    return f"{_label(G, winner)} outperforms {_label(G, loser)}{metric}{numbers}"
+    support = sum(d["relation"] == "outperforms" for d in G[winner][loser].values())
+    papers = f"; {support} papers claim it" if support > 1 else ""
+    sure = (f" [confidence {data['confidence']:.3f}{papers}]"
+            if data.get("confidence") is not None else "")
+    return f"{_label(G, winner)} outperforms {_label(G, loser)}{metric}{numbers}{sure}"
 
 
 def _cut(lines: list[list[str]], limit: int, indent: str) -> list[str]:
@@ -132,7 +142,8 @@ def _concept_lines(G: nx.MultiDiGraph, node: str, limit: int) -> Iterable[str]:
             continue
         yield f"  {relation} ({len(edges)}):"
         items = [[f"    - {G.nodes[p]['title']}"
-                  + (f" ({G.nodes[p]['published']})" if G.nodes[p].get("published") else ""),
+                  + (f" ({G.nodes[p]['published']})" if G.nodes[p].get("published") else "")
+                  + _sure(edge),
                   *_quote(_evidence(edge), "      ")] for p, edge in edges]
         yield from _cut(items, limit, "    ")
     claims = [(u, v, d) for u, v, d in G.in_edges(node, data=True)
@@ -170,7 +181,8 @@ def _paper_lines(G: nx.MultiDiGraph, node: str, limit: int) -> Iterable[str]:
         if not found:
             continue
         yield f"{relation} ({len(found)}):"
-        items = [[f"  - {_label(G, t)} ({G.nodes[t]['kind']})", *_quote(_evidence(e), "    ")]
+        items = [[f"  - {_label(G, t)} ({G.nodes[t]['kind']}){_sure(e)}",
+                  *_quote(_evidence(e), "    ")]
                  for t, e in found]
         yield from _cut(items, limit, "  ")
     if claims:

@@ -73,3 +73,36 @@ def test_tally_in_the_store_equals_the_join_it_replaces(page: Path, tmp_path: Pa
                            fmt="csv")
         assert len(tallied.splitlines()) > 2
         assert tallied == joined
+
+
+def test_tally_claims_count_the_papers_that_state_a_comparison(tmp_path: Path) -> None:
+    """The support of "A outperforms B" (issue 23): a kg:ClaimTally per pair of named systems,
+    equal to the number of papers whose statements claim it; the paper as winner is not a
+    concept-level claim."""
+    from kg.model import Entity, Evidence, PaperFindings, Relation
+
+    a = Entity("technique/flashserve", "Technique", "FlashServe")
+    b = Entity("technique/vllm", "Technique", "vLLM", concept="technique/vllm")
+
+    def claim(paper: str, winner: str) -> PaperFindings:
+        text = "It is 2x faster than vLLM."
+        return PaperFindings(Paper(id=paper, title=paper, abstract=text), (a, b), (
+            Relation("outperforms", winner, b.id, Evidence(text, 0, len(text),
+                                                           "outperforms.v1")),))
+
+    findings = [claim("x", a.id), claim("y", a.id), claim("z", "z")]
+    write_store(build_graph(findings), tmp_path / "s")
+    store = open_store(tmp_path / "s")
+    tallied = run_query(store, """
+        SELECT ?w ?l ?n WHERE { ?t a kg:ClaimTally ; kg:relation kg:outperforms ;
+                                   kg:winner ?w ; kg:loser ?l ; kg:paperCount ?n }""",
+                        fmt="csv").splitlines()[1:]
+    joined = run_query(store, """
+        SELECT ?w ?l (COUNT(DISTINCT ?p) AS ?n) WHERE {
+            ?s rdf:predicate kg:outperforms ; rdf:subject ?w ; rdf:object ?l ;
+               prov:wasDerivedFrom ?p . FILTER NOT EXISTS { ?w a kg:Paper } }
+        GROUP BY ?w ?l""",
+                       fmt="csv").splitlines()[1:]
+    assert tallied == joined == [
+        "https://w3id.org/mlsys-kg/id/technique/flashserve,"
+        "https://w3id.org/mlsys-kg/id/technique/vllm,2"]

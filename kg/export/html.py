@@ -60,6 +60,8 @@ def _edge_title(data: dict[str, Any], G: nx.MultiDiGraph) -> str:
             text += "\n" + data["evidence"][0]["sentence"][:300]
     else:
         text = relation
+    if data.get("confidence") is not None:
+        text += f"\nconfidence {data['confidence']:.2f}"
     return text
 
 
@@ -79,8 +81,10 @@ def to_pyvis(G: nx.MultiDiGraph) -> Any:
                      shape="dot" if data["kind"] != "Paper" else "square")
     for u, v, key in sorted(G.edges(keys=True)):
         data = G.edges[u, v, key]
+        extra = ({"confidence": data["confidence"]} if data.get("confidence") is not None
+                 else {})
         net.add_edge(u, v, title=_edge_title(data, G), color=EDGE_COLORS[data["relation"]],
-                     relation=data["relation"], arrows="to")
+                     relation=data["relation"], arrows="to", **extra)
     return net
 
 
@@ -227,7 +231,9 @@ def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge 
         node["kind"] = node.pop("group")
         node["color"] = COLORS[node["kind"]]
     edges = [{"from": e["from"], "to": e["to"], "title": e["title"], "color": e["color"],
-              "relation": e["relation"], "arrows": "to"} for e in net.edges]
+              "relation": e["relation"], "arrows": "to",
+              **({"confidence": e["confidence"]} if "confidence" in e else {})}
+             for e in net.edges]
     details = {node: _details(G, node) for node in sorted(G.nodes)}
     js, css = _vis_assets()
     template_text = (resources.files("kg") / "templates" / "graph.html").read_text("utf-8")

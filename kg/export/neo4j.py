@@ -121,8 +121,9 @@ def _readme(files: list[str]) -> str:
         "Stop the database, then from this folder run (Neo4j 5):\n\n```sh\n"
         + import_command(sorted(files)) + "\n```\n\n"
         "Node ids are kg ids (`paper-…`, `technique/lora`), unique across labels. Arrays use `|`.\n"
-        "Relationship properties: evidence (first sentence), evidence_count, rule, papers,\n"
-        "and on OUTPERFORMS metric (a Metric node id), factor, percent, value, baseline_value.\n")
+        "Relationship properties: evidence (first sentence), evidence_count, rule, confidence,\n"
+        "papers, and on OUTPERFORMS metric (a Metric node id), factor, percent, value,\n"
+        "baseline_value.\n")
 
 
 class Neo4jBundleWriter(BlockWriter):

@@ -54,12 +54,11 @@ NODE_COLUMNS = {
 NODE_TABLE = [*NODE_COLUMNS["Paper"], *(c for c in NODE_COLUMNS["Entity"]
                                         if c not in NODE_COLUMNS["Paper"])]
 # The properties of a relationship in the graph-database exports: the edge columns but its ends.
-REL_PROPS = ["evidence", "evidence_count", "rule", "papers", "metric", "factor", "percent",
-             "value", "baseline_value"]
-EDGE_COLUMNS = ["source", "target", "relation", "evidence", "evidence_count", "rule", "papers",
-                "metric", "factor", "percent", "value", "baseline_value"]
+REL_PROPS = ["evidence", "evidence_count", "rule", "confidence", "papers", "metric", "factor",
+             "percent", "value", "baseline_value"]
+EDGE_COLUMNS = ["source", "target", "relation", *REL_PROPS]
 INT_FIELDS = {"year", "author_count", "upvotes", "paper_count", "evidence_count"}
-FLOAT_FIELDS = {"factor", "percent"}
+FLOAT_FIELDS = {"factor", "percent", "confidence"}
 LIST_FIELDS = {"sources", "aliases", "papers"}
 
 
@@ -113,6 +112,7 @@ def edge_row(u: str, v: str, data: dict) -> dict[str, Any]:
         "evidence": evidence[0]["sentence"] if evidence else None,
         "evidence_count": len(evidence),
         "rule": evidence[0]["rule"] if evidence else None,
+        "confidence": data.get("confidence"),
         "papers": sorted({e["paper"] for e in evidence}),
         "metric": data.get("metric"),
         "factor": to_number(values.get("factor")),

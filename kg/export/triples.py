@@ -8,10 +8,11 @@
   ``skos:altLabel``, ``skos:broader`` and ``skos:inScheme``;
 - each relation is a direct triple (``paper kg:uses technique``) and an ``rdf:Statement``
   (standard RDF reification, which every store and parser reads; RDF-star is not used) with
-  ``kg:evidence``, ``kg:charStart``, ``kg:charEnd``, ``kg:rule``, ``prov:wasDerivedFrom`` the
-  paper, and for ``outperforms`` ``kg:metric``, ``kg:factor``, ``kg:percent``, ``kg:value`` and
-  ``kg:baselineValue``;
-- the tallies (``kg.tally``) are ``kg:ConceptTally``, ``kg:MonthlyTally``, ``kg:PairTally``.
+  ``kg:evidence``, ``kg:charStart``, ``kg:charEnd``, ``kg:rule``, ``kg:confidence``,
+  ``prov:wasDerivedFrom`` the paper, and for ``outperforms`` ``kg:metric``, ``kg:factor``,
+  ``kg:percent``, ``kg:value`` and ``kg:baselineValue``;
+- the tallies (``kg.tally``) are ``kg:ConceptTally``, ``kg:MonthlyTally``, ``kg:PairTally``,
+  and ``kg:ClaimTally`` counts the papers claiming each "system outperforms system".
 
 Terms are N-Triples strings (``kg.namespaces``), produced in a deterministic order: each
 paper's block (``block_triples``) as it is merged, its description then its edges and their
@@ -140,8 +141,8 @@ def _upper_bound(text: str) -> str | None:
     return parts[-1] if parts and all(_DECIMAL.match(p) for p in parts) else None
 
 
-_EVIDENCE, _CHAR_START, _CHAR_END, _RULE, _METRIC = (
-    _K[t] for t in ("evidence", "charStart", "charEnd", "rule", "metric"))
+_EVIDENCE, _CHAR_START, _CHAR_END, _RULE, _METRIC, _CONFIDENCE = (
+    _K[t] for t in ("evidence", "charStart", "charEnd", "rule", "metric", "confidence"))
 _INTEGER = f"^^<{W3C['xsd']}integer>"
 
 
@@ -180,6 +181,8 @@ def _edge_triples(s: str, o: str, data: dict, claimed: set[tuple[str, str]],
         if rule is None:
             rule = literals[ev.rule] = nt_literal(ev.rule)
         yield st, _RULE, rule
+        if data.get("confidence") is not None:
+            yield st, _CONFIDENCE, _typed(data["confidence"], "decimal")
         yield st, DERIVED, paper
         if relation == "outperforms":
             if data.get("metric"):
@@ -253,6 +256,18 @@ def shared_triples(shared: Shared) -> Iterator[Triple]:
         yield entity_term(u), BROADER, entity_term(v)
     for tally in shared.tallies():
         yield from _tally_triples(tally)
+    for (winner, loser), papers in sorted(shared.claims.items()):
+        yield from _claim_triples(winner, loser, papers)
+
+
+def _claim_triples(winner: str, loser: str, papers: int) -> Iterator[Triple]:
+    """A ``kg:ClaimTally``: how many papers claim that ``winner`` outperforms ``loser``."""
+    s = tally_term(f"outperforms/{winner}/{loser}")
+    yield s, A, _K["ClaimTally"]
+    yield s, _K["relation"], PREDICATES["outperforms"]
+    yield s, _K["winner"], entity_term(winner)
+    yield s, _K["loser"], entity_term(loser)
+    yield s, _K["paperCount"], _typed(papers, "integer")
 
 
 def generate_triples(G: nx.MultiDiGraph) -> Iterator[Triple]:

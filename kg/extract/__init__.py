@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from kg.extract.candidates import Candidate, sentence_index, sentence_of
 from kg.extract.compare import find_comparisons
+from kg.extract.confidence import family, load_calibration
 from kg.extract.context import is_background, is_negated, is_survey
 from kg.extract.heads import head_concepts
 from kg.extract.matcher import VocabMatcher
@@ -59,8 +60,14 @@ class RulesExtractor:
         self.vocab = vocab or load_vocabulary()
         self.patterns = patterns or load_patterns()
         self.matcher = VocabMatcher(self.vocab)
+        self.calibration = load_calibration()
 
     def __call__(self, paper: Paper) -> PaperFindings:
+        return self.with_families(paper)[0]
+
+    def with_families(self, paper: Paper) -> tuple[PaperFindings, list[str]]:
+        """The paper's findings, and the confidence family of each of its relations (in
+        order), which ``kg.calibration`` measures."""
         text = paper_text(paper)
         sentences = split_sentences(text)
         candidates = collect_candidates(text, sentences, vocab=self.vocab, matcher=self.matcher,
@@ -139,7 +146,11 @@ class RulesExtractor:
                 "outperforms", winner, loser,
                 Evidence(sentence.text, sentence.start, sentence.end, "outperforms.v1"),
                 metric=metric, values=comparison.values))
+        mentions = {c.id: len(c.spans) for c in candidates}
         relations = _merge_duplicates(relations)
+        keys = [_family(r, entities, mentions, len(paper.title), paper.id) for r in relations]
+        relations = [dataclasses.replace(r, confidence=self.calibration.confidence(key))
+                     for r, key in zip(relations, keys, strict=True)]
         used = {r.target for r in relations} | {r.source for r in relations} | {
             r.metric for r in relations if r.metric}
         return PaperFindings(
@@ -147,7 +158,7 @@ class RulesExtractor:
             entities=tuple(sorted((e for e in entities.values() if e.id in used),
                                   key=lambda e: e.id)),
             relations=tuple(relations),
-        )
+        ), keys
 
 
 def _states_a_problem(sentence: str, patterns: Patterns) -> bool:
@@ -172,6 +183,19 @@ def _merge_duplicates(relations: list[Relation]) -> list[Relation]:
                                     values=tuple(sorted(values.items())))
         merged[key] = r
     return list(merged.values())
+
+
+def _family(relation: Relation, entities: dict[str, Entity], mentions: dict[str, int],
+            title_length: int, paper_id: str) -> str:
+    """The confidence family of ``relation`` (kg.extract.confidence)."""
+    target = entities.get(relation.target)
+    return family(relation.type, relation.evidence.rule,
+                  concept=target is not None and target.concept is not None,
+                  in_title=relation.evidence.start < title_length,
+                  repeated=mentions.get(relation.target, 0) > 1,
+                  metric=relation.metric is not None, numbers=bool(relation.values),
+                  by_paper=relation.source == paper_id,
+                  figure=_DIGIT.search(relation.evidence.sentence) is not None)
 
 
 def _also_built_on(candidate: Candidate, sentences: list, compared: set[int],

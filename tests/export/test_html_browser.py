@@ -156,3 +156,23 @@ def test_html_browser_evidence_marks_the_right_words_after_emoji(browser_page,
     assert all(text in paper.abstract.split(" ") or text in paper.abstract for text in marks)
     assert all(not text.startswith((" ", "e ", "A")) for text in marks), marks
     assert seen["errors"] == []
+
+
+def test_html_browser_confidence_slider_hides_less_sure_edges(browser_page, html: Path) -> None:
+    """The page's confidence slider keeps only edges at least that sure, and the status line
+    counts what is shown (issue 23)."""
+    seen = _open(browser_page, html)
+    confidences = browser_page.evaluate("EDGES.map(e => e.confidence).filter(c => c !== undefined)")
+    assert confidences and all(0 <= c <= 1 for c in confidences)
+    # On the slider's 0.05 grid, between the least and most sure edges of the page.
+    threshold = round(sorted(confidences)[len(confidences) // 2] * 20) / 20
+    assert min(confidences) < threshold <= max(confidences)
+    before = browser_page.evaluate("edgeView.length")
+    browser_page.locator("#confidence").fill(str(threshold))
+    after = browser_page.evaluate("edgeView.length")
+    kept = sum(c >= threshold for c in confidences)
+    unscored = browser_page.evaluate("EDGES.filter(e => e.confidence === undefined).length")
+    assert after == kept + unscored < before
+    assert f"{after} edges shown" in browser_page.inner_text("#status")
+    assert browser_page.inner_text("#confidence-value") == f"{threshold:.2f}"
+    assert seen["errors"] == []

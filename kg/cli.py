@@ -148,9 +148,12 @@ def cli() -> None:
 @click.option("--timings", is_flag=True,
               help="Also print the seconds each stage took (read, extraction, merge, each "
                    "format, the store).")
+@click.option("--curation", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="Your corrections (YAML or CSV: reject, merge, rename, retype, alias, add "
+                   "edges), applied to every build; see docs/curation.md.")
 def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
           columns: str | None, workers: int | None, update: bool, no_cache: bool,
-          executor: str, scheduler: str | None, timings: bool) -> None:
+          executor: str, scheduler: str | None, timings: bool, curation: str | None) -> None:
     """Build the knowledge graph of PATHS (listing files or folders) into a directory.
 
     Reads Daily Papers pages (.txt), arXiv API Atom (.xml), Hugging Face API JSON (.json),
@@ -169,7 +172,7 @@ def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
                               progress=_progress, source=source, columns=_columns(columns),
                               workers=workers or os.cpu_count() or 1, update=update,
                               use_cache=not no_cache, executor=executor,
-                              scheduler=scheduler)
+                              scheduler=scheduler, curation=curation)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if report.swept:
@@ -185,6 +188,9 @@ def build(paths: tuple[str, ...], output: str, formats: str, source: str | None,
                f"(this run's listings with a date, by source: {report.dated_sources()}).")
     click.echo("Nodes: " + ", ".join(f"{k} {v}" for k, v in report.summary["nodes"].items()))
     click.echo("Edges: " + ", ".join(f"{k} {v}" for k, v in report.summary["edges"].items()))
+    if report.curation:
+        click.echo(f"Curation: {report.curation['applied']} of {report.curation['changes']} "
+                   f"changes in {report.curation['file']} acted on the findings.")
     click.echo(f"Warnings: {len(report.warnings)}")
     if timings:
         click.echo("Timings (main thread's seconds per stage; CPU-s on other threads):")

@@ -14,13 +14,14 @@ import gc
 import itertools
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
 from kg.cache import FindingsCache
+from kg.curation import Curation, NodeChanges, load_curation
 from kg.errors import ParseError
 from kg.export import DEFAULT_FORMATS, Sink, check_formats, get_format, open_sinks
 from kg.export.html import HtmlSample
@@ -60,6 +61,8 @@ class BuildReport:
     swept: list[Path] = field(default_factory=list)
     read: int = 0  # entries this run read from its input files (new ones, with --update)
     dated: int = 0  # papers with a publication date (per-month views see only these)
+    # The curation file's name, its changes and how many acted on the findings.
+    curation: dict | None = None
     # Per source format of this run's input files: listings read, and those with a date
     # (not in summary.json, which describes the graph: an --update reads only new files).
     dated_by_source: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -71,6 +74,7 @@ class BuildReport:
 
     def to_dict(self) -> dict:
         return {"entries": self.entries, "papers": self.papers, "dated": self.dated,
+                **({"curation": self.curation} if self.curation else {}),
                 **self.summary,
                 "warnings": self.warnings, "files": [str(f) for f in self.files],
                 "timings": {k: round(v, 3) for k, v in self.timings.items()}}
@@ -121,10 +125,30 @@ def extract_records(paths: Iterable[str | Path], *, warnings: list[str] | None =
                                        cache=cache, progress=progress))
 
 
+CURATED_NODES = "curation.json"
+
+
+def node_changes_of(directory: str | Path) -> NodeChanges | None:
+    """The node names, aliases and notes a build's curation set (``curation.json`` beside
+    its findings), if it had one."""
+    path = Path(directory) / CURATED_NODES
+    return NodeChanges.from_json(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def _curated(directory: str | Path) -> Callable[[GraphBuilder], None] | None:
+    """What to do once the findings of ``directory`` are merged: set its curated names."""
+    changes = node_changes_of(directory)
+    return (lambda builder: changes.apply(builder.entities)) if changes else None
+
+
 def load_graph(directory: str | Path) -> nx.MultiDiGraph:
     """The graph of a previous ``kg build``, merged again from its ``findings.jsonl`` (no
-    re-extraction)."""
-    return build_graph(read_findings_jsonl(findings_of(directory)))
+    re-extraction), with the names its curation set."""
+    G = build_graph(read_findings_jsonl(findings_of(directory)))
+    changes = node_changes_of(directory)
+    if changes:
+        changes.apply({node: data for node, data in G.nodes(data=True)})
+    return G
 
 
 def html_page(directory: str | Path, *, max_papers: int | None = None
@@ -137,6 +161,9 @@ def html_page(directory: str | Path, *, max_papers: int | None = None
     for record in read_findings_jsonl(findings_of(directory)):
         sample.add(builder.add(record))
     builder.finish()
+    curated = _curated(directory)
+    if curated:
+        curated(builder)
     return sample.graph(builder.entities, builder.broader)
 
 
@@ -153,7 +180,8 @@ def export_build(directory: str | Path, fmt: str, out: str | Path) -> Path:
     target = Path(out) if Path(out).name == default else Path(out) / default
     path = findings_of(directory)
     with output_lock(out), _fewer_collections():
-        _run(read_findings_jsonl(path), open_sinks({fmt: target}))
+        _run(read_findings_jsonl(path), open_sinks({fmt: target}),
+             on_merged=_curated(directory))
     return target
 
 
@@ -162,8 +190,12 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
           progress: Progress | None = None, source: str | None = None,
           columns: dict[str, str] | None = None, workers: int = 1,
           update: bool = False, use_cache: bool = True, executor: str = "local",
-          scheduler: str | None = None) -> BuildReport:
+          scheduler: str | None = None, curation: str | Path | None = None) -> BuildReport:
     """Build the graph of ``paths`` and write every format into ``output``.
+
+    ``curation`` is a file of the user's corrections (``kg.curation``), applied to the fresh
+    findings of every paper and to the merged nodes; a change naming an entity nothing holds
+    fails the build and leaves the previous output as it was.
 
     Also writes ``findings.jsonl`` (the per-paper extraction) and ``summary.json``. Findings
     are cached in ``output/cache.sqlite`` (unless ``use_cache`` is false), so only new or
@@ -182,7 +214,7 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
         report = _build(paths, Path(output), formats=formats, extractor=extractor,
                         progress=progress, source=source, columns=columns, workers=workers,
                         update=update, use_cache=use_cache, executor=executor,
-                        scheduler=scheduler)
+                        scheduler=scheduler, curation=curation)
     report.swept = swept
     return report
 
@@ -190,11 +222,12 @@ def build(paths: Iterable[str | Path], output: str | Path, *,
 def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], extractor: str,
            progress: Progress | None, source: str | None, columns: dict[str, str] | None,
            workers: int, update: bool, use_cache: bool, executor: str,
-           scheduler: str | None) -> BuildReport:
+           scheduler: str | None, curation: str | Path | None) -> BuildReport:
     """``build`` once the output folder is held."""
     warnings: list[str] = []
     clock = StageClock()
     formats = check_formats(formats)  # an unknown name fails before any work
+    curator = load_curation(curation) if curation else None  # so does a bad curation file
     targets = {name: out / get_format(name).default_name for name in formats}
     # The merged papers wait on disk, not in memory, and come back in id order: every export
     # lists papers sorted, and entities are first seen (and named) in the same order whether
@@ -224,6 +257,10 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
                         if item is None:
                             return
                         record, line = item
+                        if curator is not None:
+                            curated = curator.apply(record)
+                            if curated is not record:
+                                record, line = curated, curated.to_line()
                         handle.write(line)
                         handle.write("\n")
                         listings += len(record.paper.sources)
@@ -235,7 +272,8 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
                 # The process's CPU less this thread's: the threads of the store's loader,
                 # Oxigraph's bulk loader and RocksDB, and of the extraction pool.
                 process_cpu, thread_cpu = time.process_time(), time.thread_time()
-                builder = _run(records, open_sinks(targets, clock=clock), clock)
+                builder = _run(records, open_sinks(targets, clock=clock), clock,
+                               on_merged=_curator_finish(curator))
                 if "store" in targets:
                     clock.timings["CPU on other threads (store, worker pool)"] = (
                         time.process_time() - process_cpu - (time.thread_time() - thread_cpu))
@@ -255,6 +293,7 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
             "date column give dates, Daily Papers pages only for some papers)")
     report.files.extend(targets.values())
     report.files.append(out / "findings.jsonl")
+    _keep_node_changes(out, curator, report, warnings)
     summary = report.to_dict() | {"files": sorted(Path(f).name for f in report.files),
                                   "checksums": file_checksums(map(Path, report.files))}
     summary.pop("timings", None)  # keep summary.json identical across runs
@@ -263,11 +302,42 @@ def _build(paths: Iterable[str | Path], out: Path, *, formats: Iterable[str], ex
     return report
 
 
+def _curator_finish(curator: Curation | None) -> Callable[[GraphBuilder], None] | None:
+    """Once every paper is merged: check the curation's names, then set its node names."""
+    if curator is None:
+        return None
+
+    def finish(builder: GraphBuilder) -> None:
+        curator.check_entities()
+        curator.node_changes.apply(builder.entities)
+
+    return finish
+
+
+def _keep_node_changes(out: Path, curator: Curation | None, report: BuildReport,
+                       warnings: list[str]) -> None:
+    """Save the curated node names beside the findings (``kg export`` and ``kg html``
+    apply them), or remove a previous build's; say which changes acted on nothing."""
+    path = out / CURATED_NODES
+    if curator is None:
+        path.unlink(missing_ok=True)
+        return
+    write_text(path, curator.node_changes.to_json())
+    report.files.append(path)
+    report.curation = {"file": Path(curator.path).name, "changes": len(curator.changes),
+                       "applied": len(curator.changes) - len(curator.unmatched())}
+    for change in curator.unmatched():
+        warnings.append(f"{change.path}:{change.line}: {change.action} changed nothing (no "
+                        "paper's findings match it)")
+
+
 def _run(records: Iterable[PaperFindings], sinks: list[tuple[tuple[str, ...], Sink]],
-         clock: Clock = no_clock) -> GraphBuilder:
+         clock: Clock = no_clock, *,
+         on_merged: Callable[[GraphBuilder], None] | None = None) -> GraphBuilder:
     """The build loop: merge each record, hand its block to every sink, then finish every
-    sink with what the papers share. If anything fails, every sink not yet finished is
-    aborted (its previous output stays) and the error goes on."""
+    sink with what the papers share (``on_merged`` may still change the merged nodes, or
+    raise). If anything fails, every sink not yet finished is aborted (its previous output
+    stays) and the error goes on."""
     builder = GraphBuilder()
     stages = [(f"write {', '.join(names)}", sink) for names, sink in sinks]
     pending = list(stages)
@@ -280,6 +350,8 @@ def _run(records: Iterable[PaperFindings], sinks: list[tuple[tuple[str, ...], Si
                     sink.add(block)
         with clock("merge"):
             builder.finish()
+            if on_merged is not None:
+                on_merged(builder)
             shared = builder.shared()
         while pending:  # a sink whose finish fails discards its own output
             stage, sink = pending.pop(0)

@@ -130,6 +130,8 @@ def _concept_lines(G: nx.MultiDiGraph, node: str, limit: int) -> Iterable[str]:
         yield f"Hierarchy: {_chain(G, node)}"
     if down:
         yield from textwrap.wrap("Narrower: " + ", ".join(down), WIDTH, subsequent_indent="  ")
+    for note in data.get("notes", ()):  # what a curation file changed
+        yield from textwrap.wrap(f"Curated: {note}", WIDTH, subsequent_indent="  ")
     by_relation: dict[str, list[tuple[str, dict]]] = {}
     for paper, _, edge in G.in_edges(node, data=True):
         if G.nodes[paper]["kind"] == "Paper":

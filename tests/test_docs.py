@@ -82,6 +82,7 @@ def test_docs_commands_run(tmp_path: Path) -> None:
     work = tmp_path / "main"
     work.mkdir()
     (tmp_path / "shared").symlink_to(SHARED)
+    (work / "docs").symlink_to(DOCS)  # the examples the docs name, as in a clone
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     ran = []
     for doc in (ROOT / "README.md", DOCS / "cli.md"):

@@ -54,9 +54,9 @@ A = w3c_term("rdf", "type")
 LABEL = w3c_term("rdfs", "label")
 STATEMENT = w3c_term("rdf", "Statement")
 SUBJECT, PREDICATE, OBJECT = (w3c_term("rdf", t) for t in ("subject", "predicate", "object"))
-PREF, ALT, BROADER, IN_SCHEME, CONCEPT, SCHEME = (
+PREF, ALT, BROADER, IN_SCHEME, CONCEPT, SCHEME, EDITORIAL_NOTE = (
     w3c_term("skos", t) for t in ("prefLabel", "altLabel", "broader", "inScheme", "Concept",
-                                  "ConceptScheme"))
+                                  "ConceptScheme", "editorialNote"))
 TITLE, ABSTRACT, ISSUED, MODIFIED, CREATOR, SUBJECT_DC, SOURCE, DATE = (
     w3c_term("dcterms", t) for t in ("title", "abstract", "issued", "modified", "creator",
                                      "subject", "source", "date"))
@@ -133,6 +133,8 @@ def _entity_triples(node: str, data: dict) -> Iterator[Triple]:
     for alias in sorted(set(data.get("aliases", []))):
         if alias != data["label"]:
             yield s, ALT, nt_literal(alias)
+    for note in data.get("notes", ()):  # what a curation file changed (kg.curation)
+        yield s, EDITORIAL_NOTE, nt_literal(note)
 
 
 def _upper_bound(text: str) -> str | None:

@@ -149,7 +149,9 @@ class RulesExtractor:
         mentions = {c.id: len(c.spans) for c in candidates}
         relations = _merge_duplicates(relations)
         keys = [_family(r, entities, mentions, len(paper.title), paper.id) for r in relations]
-        relations = [dataclasses.replace(r, confidence=self.calibration.confidence(key))
+        confidence = self.calibration.confidence
+        relations = [Relation(r.type, r.source, r.target, r.evidence, r.metric, r.dataset,
+                              r.values, confidence(key))
                      for r, key in zip(relations, keys, strict=True)]
         used = {r.target for r in relations} | {r.source for r in relations} | {
             r.metric for r in relations if r.metric}
@@ -195,7 +197,8 @@ def _family(relation: Relation, entities: dict[str, Entity], mentions: dict[str,
                   repeated=mentions.get(relation.target, 0) > 1,
                   metric=relation.metric is not None, numbers=bool(relation.values),
                   by_paper=relation.source == paper_id,
-                  figure=_DIGIT.search(relation.evidence.sentence) is not None)
+                  figure=relation.type == "measures" and
+                  _DIGIT.search(relation.evidence.sentence) is not None)
 
 
 def _also_built_on(candidate: Candidate, sentences: list, compared: set[int],

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -52,10 +52,18 @@ class Calibration:
 
     table: dict[str, float]
     default: float = 0.5
+    # key -> its answer: a few dozen keys, asked ~15 times a paper.
+    _memo: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def confidence(self, key: str) -> float:
         """The precision of ``key``'s family, else of its relation and rule, else of its
         relation, else ``default``."""
+        value = self._memo.get(key)
+        if value is None:
+            value = self._memo[key] = self._backoff(key)
+        return value
+
+    def _backoff(self, key: str) -> float:
         parts = key.split("|")
         for level in (parts, parts[:2], parts[:1]):
             value = self.table.get("|".join(level))

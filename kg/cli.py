@@ -331,6 +331,47 @@ def _calibrate(rows: list[dict], sources: tuple[str, ...], script: str, gold: st
 
 
 @cli.group()
+def vocab() -> None:
+    """Grow the vocabularies with the names your corpus uses.
+
+    Example: kg vocab suggest ../shared/corpus/ -o vocab-draft.ttl
+    """
+
+
+@vocab.command(name="suggest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", default="vocab-draft.ttl", show_default=True,
+              type=click.Path(dir_okay=False), help="The SKOS draft to write.")
+@click.option("--min-papers", default=1, show_default=True, type=click.IntRange(1),
+              help="Suggest only names at least this many papers use.")
+@click.option("--show", default=20, show_default=True, type=click.IntRange(0),
+              help="How many suggestions to print.")
+@source_options
+def vocab_suggest_cmd(paths: tuple[str, ...], output: str, min_papers: int, show: int,
+                      source: str | None, columns: str | None) -> None:
+    """List the names extraction found in PATHS that no vocabulary holds (typed guess, paper
+    count, an example sentence), most used first, and write them as a SKOS draft to review
+    and add to schemas/vocab/.
+
+    Example: kg vocab suggest ../shared/corpus/ -o vocab-draft.ttl --min-papers 2
+    """
+    from kg.infra.fileio import write_text
+    from kg.pipeline import extract_records
+    from kg.suggest import draft_turtle, suggest
+
+    files = _inputs(paths)
+    with _errors():
+        _, findings = extract_records(files, source=source, columns=_columns(columns))
+        found = suggest(findings, min_papers=min_papers)
+        write_text(output, draft_turtle(found, source=", ".join(paths)))
+    click.echo(f"{len(found)} names no vocabulary holds, used by at least {min_papers} "
+               f"paper{'s' if min_papers > 1 else ''}; the draft is {output}.")
+    for item in found[:show]:
+        example = item.example if len(item.example) <= 70 else item.example[:69] + "…"
+        click.echo(f"{item.support:5d}  {item.type:9s}  {item.label[:40]:40s}  {example}")
+
+
+@cli.group()
 def fetch() -> None:
     """Fetch new papers from arXiv or Hugging Face, saving the raw responses.
 

@@ -330,6 +330,40 @@ def _calibrate(rows: list[dict], sources: tuple[str, ...], script: str, gold: st
                    + calibration.bins_markdown(bins))
 
 
+@cli.command(name="mcp")
+@click.option("--graph", "graph_dir", default="exports", show_default=True,
+              type=click.Path(file_okay=False), help="The output folder of a kg build.")
+@click.option("--store", default=None, type=click.Path(file_okay=False),
+              help="Its SPARQL store (default: GRAPH/store).")
+@click.option("--http", "http", is_flag=True,
+              help="Serve streamable HTTP at http://HOST:PORT/mcp instead of stdio.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (--http).")
+@click.option("--port", default=8765, show_default=True, type=int, help="Port (--http).")
+@click.option("--timeout", "timeout_s", default=30, show_default=True, type=float,
+              help="Longest time one SPARQL query may take (s).")
+@click.option("--memory-mb", default=2048, show_default=True, type=click.IntRange(0),
+              help="Address space of each SPARQL query process in MB (0: unbounded).")
+def mcp_cmd(graph_dir: str, store: str | None, http: bool, host: str, port: int,
+            timeout_s: float, memory_mb: int) -> None:
+    """Serve the built graph to AI assistants as a read-only MCP server (stdio, or
+    streamable HTTP with --http): tools to search concepts, describe a concept or paper,
+    find papers for a technique x hardware x metric, list comparisons, run the named
+    queries and read-only SPARQL.
+
+    Example: kg mcp --graph exports
+    """
+    from kg.mcp_server import make_server
+
+    with _errors():
+        server = make_server(graph_dir, store=store, timeout_s=timeout_s,
+                             memory_mb=memory_mb)
+    if http:
+        click.echo(f"MCP endpoint: http://{host}:{port}/mcp", err=True)
+        server.run("streamable-http", host=host, port=port)
+    else:
+        server.run("stdio")
+
+
 @cli.group()
 def vocab() -> None:
     """Grow the vocabularies with the names your corpus uses.

@@ -77,7 +77,10 @@ def to_pyvis(G: nx.MultiDiGraph) -> Any:
         data = G.nodes[node]
         label = data["label"] if data["kind"] != "Paper" else data["label"][:40]
         net.add_node(node, label=label, title=_tooltip(data), color=COLORS[data["kind"]],
-                     group=data["kind"], size=8 + min(degree.get(node, 0), 60) ** 0.8 * 2,
+                     group=data["kind"],
+                     # Papers stay small, so the concepts they link stand out.
+                     size=(6 if data["kind"] == "Paper"
+                           else 8 + min(degree.get(node, 0), 60) ** 0.8 * 2),
                      shape="dot" if data["kind"] != "Paper" else "square")
     for u, v, key in sorted(G.edges(keys=True)):
         data = G.edges[u, v, key]
@@ -102,6 +105,7 @@ def _script_json(value: Any) -> str:
 
 
 MAX_NODES = 1500
+LABELLED = 30  # concepts labelled when the page opens (the most connected)
 # The page holds at most this many papers (the most recent). Why: a page embeds every node,
 # edge and abstract it holds (its size per paper count is in docs/scaling.md), and
 # a browser takes longer to open each; the whole graph is in the RDF files and the store.
@@ -226,10 +230,17 @@ def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge 
     net = to_pyvis(G)
     nodes = [{k: n[k] for k in ("id", "label", "title", "color", "group", "size", "shape")
               if k in n} for n in net.nodes]
+    # The page opens readable: only the most connected concepts are labelled; a selected
+    # node's neighbourhood is labelled when it is selected (``name`` keeps every label).
+    labelled = set(heapq.nlargest(LABELLED, (n["id"] for n in nodes if n["group"] != "Paper"),
+                                  key=lambda i: (G.degree(i), i)))
     for node in nodes:
         # vis-network colours nodes by "group" over "color"; keep the type as "kind" instead.
         node["kind"] = node.pop("group")
         node["color"] = COLORS[node["kind"]]
+        node["name"] = node["label"]
+        if node["id"] not in labelled:
+            node["label"] = ""
     edges = [{"from": e["from"], "to": e["to"], "title": e["title"], "color": e["color"],
               "relation": e["relation"], "arrows": "to",
               **({"confidence": e["confidence"]} if "confidence" in e else {})}
@@ -257,22 +268,34 @@ def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge 
 
 
 def _details(G: nx.MultiDiGraph, node: str) -> dict[str, Any]:
+    """What the side panel shows of ``node``. A paper: its metadata, every evidence span (in
+    title and abstract) and its relations by type, each ``[relation, node id, label,
+    sentence]``. A concept: aliases, broader and narrower concepts and its papers by
+    relation, each ``[id, label]`` so the panel can link them."""
     data = G.nodes[node]
     out: dict[str, Any] = {"kind": data["kind"], "label": data["label"]}
     if data["kind"] == "Paper":
         out.update(published=data.get("published"), abstract=data.get("abstract", ""),
                    sources=[s["path"] for s in data.get("sources", [])])
-        out["evidence"] = sorted({(ev["start"], ev["end"])
-                                  for _, _, d in G.out_edges(node, data=True)
+        claims = [(u, v, d) for u, v, d in G.edges(data=True)
+                  if d.get("paper") == node and u != node]
+        edges = [*G.out_edges(node, data=True), *claims]
+        out["evidence"] = sorted({(ev["start"], ev["end"]) for _, _, d in edges
                                   for ev in d.get("evidence", []) if ev["paper"] == node})
+        out["relations"] = sorted(
+            [d["relation"], v, G.nodes[v]["label"] if u == node else
+             f"{G.nodes[u]['label']} > {G.nodes[v]['label']}",
+             d["evidence"][0]["sentence"] if d.get("evidence") else ""]
+            for u, v, d in edges)
     else:
         out["aliases"] = data.get("aliases", [])
-        out["broader"] = sorted(G.nodes[v]["label"] for _, v, d in G.out_edges(node, data=True)
-                                if d["relation"] == "broader")
-        out["narrower"] = sorted(G.nodes[u]["label"] for u, _, d in G.in_edges(node, data=True)
-                                 if d["relation"] == "broader")
-        out["papers"] = sorted({(d["relation"], G.nodes[u]["label"]) for u, _, d in
-                                G.in_edges(node, data=True) if G.nodes[u]["kind"] == "Paper"})[:50]
+        out["broader"] = sorted([v, G.nodes[v]["label"]] for _, v, d in
+                                G.out_edges(node, data=True) if d["relation"] == "broader")
+        out["narrower"] = sorted([u, G.nodes[u]["label"]] for u, _, d in
+                                 G.in_edges(node, data=True) if d["relation"] == "broader")
+        out["papers"] = sorted({(d["relation"], u, G.nodes[u]["label"]) for u, _, d in
+                                G.in_edges(node, data=True)
+                                if G.nodes[u]["kind"] == "Paper"})[:50]
     return out
 
 

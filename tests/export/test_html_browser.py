@@ -57,10 +57,13 @@ def _open(page, path: Path) -> dict:
 
 @pytest.fixture
 def html(page: Path, tmp_path: Path) -> Path:
+    exploring = Paper(id="paper-explore", title="Efficient exploration for agents",
+                      abstract="We study exploration with reinforcement learning on GPUs.",
+                      sources=(SourceRef("x.txt", 2),))
     hostile = Paper(id="paper-hostile", title="<img src=x onerror=alert(1)> on GPUs",
                     abstract="We run LoRA on GPUs. </script><script>alert(2)</script> ends.",
                     sources=(SourceRef("x.txt", 1),))
-    G = build_graph(extract_papers([*read_papers([page]), hostile]))
+    G = build_graph(extract_papers([*read_papers([page]), hostile, exploring]))
     out = tmp_path / "graph.html"
     write_html(G, out)
     return out
@@ -85,12 +88,73 @@ def test_html_browser_search_finds_lora(browser_page, html: Path) -> None:
     assert "Low-Rank Adaptation" in browser_page.inner_text("#panel")
 
 
-def test_html_browser_type_filter_hides_nodes(browser_page, html: Path) -> None:
+def test_html_browser_filters_prune_keep_the_layout_and_count_true(browser_page,
+                                                                    html: Path) -> None:
+    """Issue 24: a filter hides the nodes it leaves with no shown edge, the status line
+    counts what is drawn, and nodes that come back return where they were."""
     _open(browser_page, html)
-    before = browser_page.evaluate("network.body.data.nodes.length")
+    before = browser_page.evaluate("network.getPositions()")
+    browser_page.uncheck('#relation-filters input[data-relation="uses"]')
+    shown = browser_page.evaluate("""() => {
+        const ids = new Set(nodeView.getIds());
+        const drawn = edgeView.get().filter(e => ids.has(e.from) && ids.has(e.to));
+        const ends = new Set(drawn.flatMap(e => [e.from, e.to]));
+        return {nodes: ids.size, edges: drawn.length, orphans: [...ids].filter(i => !ends.has(i)),
+                uses: drawn.filter(e => e.relation === "uses").length};
+    }""")
+    assert shown["orphans"] == [] and shown["uses"] == 0
+    assert shown["nodes"] < len(before)
+    assert f"{shown['nodes']} nodes, {shown['edges']} edges shown" in \
+        browser_page.inner_text("#status")
     browser_page.uncheck('#type-filters input[data-type="Paper"]')
-    after = browser_page.evaluate("network.body.data.nodes.length")
-    assert after == before - 3
+    assert browser_page.evaluate("nodeView.get().filter(n => n.kind === 'Paper').length") == 0
+    browser_page.check('#type-filters input[data-type="Paper"]')
+    browser_page.check('#relation-filters input[data-relation="uses"]')
+    after = browser_page.evaluate("network.getPositions()")
+    assert after.keys() == before.keys()
+    assert all(abs(after[n]["x"] - before[n]["x"]) < 1 and abs(after[n]["y"] - before[n]["y"]) < 1
+               for n in before)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1400, 900)])
+def test_html_browser_search_ranks_and_the_panel_stays_in_view(browser_page, html: Path,
+                                                              size) -> None:
+    """Issue 24: "LoRA" ranks the LoRA concept before papers that contain "lora" inside a
+    word; the keyboard opens it; the panel is inside the viewport; its links select."""
+    browser_page.set_viewport_size({"width": size[0], "height": size[1]})
+    seen = _open(browser_page, html)
+    browser_page.fill("#search", "LoRA")
+    rows = browser_page.locator("#results div").all_inner_texts()
+    assert rows[0] == "Low-Rank Adaptation (Technique)"
+    assert any("exploration" in r.lower() for r in rows[1:])
+    browser_page.press("#search", "ArrowDown")
+    browser_page.press("#search", "Enter")
+    panel = browser_page.locator("#panel")
+    assert panel.inner_text().startswith("×\nLow-Rank Adaptation") or \
+        "Low-Rank Adaptation" in panel.inner_text()
+    box = panel.bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0
+    assert box["x"] + box["width"] <= size[0] and box["y"] + box["height"] <= size[1]
+    # The selected node's neighbours keep their colour, the others fade.
+    faded = browser_page.evaluate("""() => nodes.get().filter(n => typeof n.color === 'string'
+        && n.color.startsWith('rgba(200')).map(n => n.id)""")
+    assert faded and "technique/lora" not in faded
+    link = browser_page.locator("#panel a").first
+    target = link.get_attribute("data-id")
+    link.click()
+    assert browser_page.evaluate("network.getSelectedNodes()") == [target]
+    assert seen["errors"] == []
+
+
+def test_html_browser_paper_panel_groups_relations_and_marks_the_title(browser_page,
+                                                                       html: Path) -> None:
+    _open(browser_page, html)
+    browser_page.evaluate("() => select('paper-hostile')")
+    groups = browser_page.locator("#panel div.meta").all_inner_texts()
+    assert any(g.startswith("uses (") for g in groups)
+    assert any(g.startswith("targets (") for g in groups)
+    assert browser_page.locator("#panel h3 mark").count() >= 1  # "GPUs" in the title
+    assert browser_page.locator("#panel a").count() >= 2
 
 
 def test_html_browser_click_paper_shows_panel_and_hostile_text_is_text(
@@ -151,7 +215,7 @@ def test_html_browser_evidence_marks_the_right_words_after_emoji(browser_page,
     write_html(G, path)
     seen = _open(browser_page, path)
     browser_page.evaluate("() => showPanel('paper-emoji')")
-    marks = browser_page.locator("#panel mark").all_inner_texts()
+    marks = browser_page.locator("#panel p mark").all_inner_texts()
     assert "LoRA" in marks
     assert all(text in paper.abstract.split(" ") or text in paper.abstract for text in marks)
     assert all(not text.startswith((" ", "e ", "A")) for text in marks), marks
@@ -176,3 +240,18 @@ def test_html_browser_confidence_slider_hides_less_sure_edges(browser_page, html
     assert f"{after} edges shown" in browser_page.inner_text("#status")
     assert browser_page.inner_text("#confidence-value") == f"{threshold:.2f}"
     assert seen["errors"] == []
+
+
+def test_html_browser_opens_labelled_on_its_hubs_and_labels_a_selection(browser_page,
+                                                                        html: Path) -> None:
+    """Issue 24: the page opens with labels on the most connected concepts only (papers
+    unlabelled), and a selected node's neighbourhood gets its labels."""
+    from kg.export.html import LABELLED
+
+    _open(browser_page, html)
+    labelled = browser_page.evaluate("nodes.get().filter(n => n.label).map(n => n.id)")
+    assert 0 < len(labelled) <= LABELLED
+    assert not any(i.startswith("paper-") for i in labelled)
+    browser_page.evaluate("() => select('paper-hostile')")
+    names = browser_page.evaluate("""() => [...lit].map(id => nodes.get(id).label)""")
+    assert names and all(names)

@@ -267,10 +267,16 @@ def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge 
     )
 
 
+def _span(text: str, sentence: str) -> list[int]:
+    """[start, end] of ``sentence`` in ``text`` (code points), or [-1, -1]."""
+    start = text.find(sentence) if sentence else -1
+    return [start, start + len(sentence)] if start >= 0 else [-1, -1]
+
+
 def _details(G: nx.MultiDiGraph, node: str) -> dict[str, Any]:
     """What the side panel shows of ``node``. A paper: its metadata, every evidence span (in
     title and abstract) and its relations by type, each ``[relation, node id, label,
-    sentence]``. A concept: aliases, broader and narrower concepts and its papers by
+    sentence start, sentence end]``. A concept: aliases, broader and narrower concepts and its papers by
     relation, each ``[id, label]`` so the panel can link them."""
     data = G.nodes[node]
     out: dict[str, Any] = {"kind": data["kind"], "label": data["label"]}
@@ -282,10 +288,13 @@ def _details(G: nx.MultiDiGraph, node: str) -> dict[str, Any]:
         edges = [*G.out_edges(node, data=True), *claims]
         out["evidence"] = sorted({(ev["start"], ev["end"]) for _, _, d in edges
                                   for ev in d.get("evidence", []) if ev["paper"] == node})
+        # A sentence is given by its code-point offsets in title + newline + abstract (the
+        # page has that text already; sentences again would double a large page's size).
+        text = f"{data['title']}\n{data.get('abstract') or ''}"
         out["relations"] = sorted(
             [d["relation"], v, G.nodes[v]["label"] if u == node else
              f"{G.nodes[u]['label']} > {G.nodes[v]['label']}",
-             d["evidence"][0]["sentence"] if d.get("evidence") else ""]
+             *_span(text, d["evidence"][0]["sentence"] if d.get("evidence") else "")]
             for u, v, d in edges)
     else:
         out["aliases"] = data.get("aliases", [])

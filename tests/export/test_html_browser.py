@@ -155,6 +155,10 @@ def test_html_browser_paper_panel_groups_relations_and_marks_the_title(browser_p
     assert any(g.startswith("targets (") for g in groups)
     assert browser_page.locator("#panel h3 mark").count() >= 1  # "GPUs" in the title
     assert browser_page.locator("#panel a").count() >= 2
+    sentences = browser_page.locator("#panel .evidence").all_inner_texts()
+    text = "<img src=x onerror=alert(1)> on GPUs\nWe run LoRA on GPUs. " \
+        "</script><script>alert(2)</script> ends."
+    assert sentences and all(s and s in text for s in sentences), sentences
 
 
 def test_html_browser_click_paper_shows_panel_and_hostile_text_is_text(

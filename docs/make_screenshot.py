@@ -1,4 +1,5 @@
-"""Regenerate docs/graph.png, the README's picture: the build's graph.html in headless Chromium.
+"""Regenerate the README's pictures of the build's graph.html in headless Chromium:
+docs/graph.png (the graph) and docs/view-<name>.png beside it (each view of the page).
 
 Usage (after ``make demo`` built ``exports/``):
     .venv/bin/python docs/make_screenshot.py [--graph exports] [--out docs/graph.png]
@@ -23,6 +24,7 @@ VIEWPORT = {"width": 1400, "height": 900}
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 KEY = "kg-summary"
+VIEWS = ("comparisons", "map", "trends", "top")
 
 
 def summary_text(graph_dir: Path) -> str:
@@ -54,8 +56,9 @@ def text_chunks(png: bytes) -> dict[str, str]:
     return out
 
 
-def screenshot(page_path: Path, *, timeout_s: float = 60) -> bytes:
-    """A PNG of the page once its layout has settled (``window.kgReady``)."""
+def screenshot(page_path: Path, *, timeout_s: float = 60) -> dict[str, bytes]:
+    """PNGs of the page once its layout has settled (``window.kgReady``): "graph", then each
+    of ``VIEWS`` (the map with its first cell's papers open)."""
     from playwright.sync_api import sync_playwright
 
     chromium = next((p for p in map(shutil.which, ("chromium", "chromium-browser",
@@ -75,7 +78,13 @@ def screenshot(page_path: Path, *, timeout_s: float = 60) -> bytes:
                     raise SystemExit(f"{page_path}: the page never became ready")
                 time.sleep(0.05)
             time.sleep(0.5)  # the last frame of the settled layout
-            return page.screenshot()
+            shots = {"graph": page.screenshot()}
+            for view in VIEWS:
+                page.click(f'#tabs button[data-view="{view}"]')
+                if view == "map" and page.locator("#view-map td.cell").count():
+                    page.locator("#view-map td.cell").first.click()
+                shots[view] = page.screenshot()
+            return shots
         finally:
             browser.close()
 
@@ -91,12 +100,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{graph_dir}/graph.html not found: run 'make demo' (or kg build) first",
               file=sys.stderr)
         return 1
-    png = with_text_chunk(screenshot(graph_dir / "graph.html"), KEY, summary_text(graph_dir))
     from kg.infra.fileio import atomic_open
 
-    with atomic_open(args.out, "wb") as handle:
-        handle.write(png)
-    print(f"Wrote {args.out}")
+    counts = summary_text(graph_dir)
+    out = Path(args.out)
+    for name, png in screenshot(graph_dir / "graph.html").items():
+        target = out if name == "graph" else out.with_name(f"view-{name}.png")
+        with atomic_open(target, "wb") as handle:
+            handle.write(with_text_chunk(png, KEY, counts))
+        print(f"Wrote {target}")
     return 0
 
 

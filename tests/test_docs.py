@@ -22,7 +22,7 @@ SHARED = ROOT.parent / "shared"
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(DOCS))
 
-from make_screenshot import KEY, summary_text, text_chunks  # noqa: E402
+from make_screenshot import KEY, VIEWS, summary_text, text_chunks  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -152,11 +152,12 @@ def test_docs_queries_md_is_what_its_script_writes(sample: Path, tmp_path: Path)
         "docs/queries.md is out of date: make demo && .venv/bin/python docs/make_queries_md.py")
 
 
-def test_docs_screenshot_is_of_the_current_build(sample: Path) -> None:
-    """docs/graph.png carries the counts of the build it shows; they are today's."""
-    shown = text_chunks((DOCS / "graph.png").read_bytes()).get(KEY)
+@pytest.mark.parametrize("name", ["graph.png", *(f"view-{v}.png" for v in VIEWS)])
+def test_docs_screenshot_is_of_the_current_build(sample: Path, name: str) -> None:
+    """The README's pictures carry the counts of the build they show; they are today's."""
+    shown = text_chunks((DOCS / name).read_bytes()).get(KEY)
     assert shown == summary_text(sample), (
-        "docs/graph.png shows another build: make demo && .venv/bin/python "
+        f"docs/{name} shows another build: make demo && .venv/bin/python "
         "docs/make_screenshot.py")
 
 
@@ -177,3 +178,6 @@ def test_docs_screenshot_script_writes_the_page_with_its_counts(page: Path,
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert (width, height) == (1400, 900)
     assert text_chunks(png)[KEY] == summary_text(tmp_path / "exports")
+    for view in VIEWS:
+        assert text_chunks((tmp_path / f"view-{view}.png").read_bytes())[KEY] == \
+            summary_text(tmp_path / "exports")

@@ -23,6 +23,7 @@ import networkx as nx
 
 from kg.canonical import PaperBlock, Shared, graph_blocks, graph_shared
 from kg.export import single_target
+from kg.export.page_views import page_views
 from kg.infra.clock import Clock, no_clock
 from kg.infra.fileio import write_text
 
@@ -257,6 +258,7 @@ def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge 
         nodes_json=_script_json(nodes),
         edges_json=_script_json(edges),
         details_json=_script_json(details),
+        views_json=_script_json(page_views(G)),
         colors_json=_script_json(COLORS),
         edge_colors_json=_script_json(EDGE_COLORS),
         counts={kind: sum(1 for _, k in G.nodes(data="kind") if k == kind) for kind in COLORS},
@@ -276,8 +278,8 @@ def _span(text: str, sentence: str) -> list[int]:
 def _details(G: nx.MultiDiGraph, node: str) -> dict[str, Any]:
     """What the side panel shows of ``node``. A paper: its metadata, every evidence span (in
     title and abstract) and its relations by type, each ``[relation, node id, label,
-    sentence start, sentence end]``. A concept: aliases, broader and narrower concepts and its papers by
-    relation, each ``[id, label]`` so the panel can link them."""
+    sentence start, sentence end]``. A concept: aliases, broader and narrower concepts and
+    its papers by relation, each ``[id, label]`` so the panel can link them."""
     data = G.nodes[node]
     out: dict[str, Any] = {"kind": data["kind"], "label": data["label"]}
     if data["kind"] == "Paper":

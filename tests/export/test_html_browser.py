@@ -259,3 +259,106 @@ def test_html_browser_opens_labelled_on_its_hubs_and_labels_a_selection(browser_
     browser_page.evaluate("() => select('paper-hostile')")
     names = browser_page.evaluate("""() => [...lit].map(id => nodes.get(id).label)""")
     assert names and all(names)
+
+
+@pytest.fixture(scope="module")
+def sample_build(tmp_path_factory):
+    """The sample corpus built with its page and its store."""
+    import kg
+
+    files = sorted((Path(__file__).resolve().parents[2].parent / "shared" / "corpus")
+                   .glob("*.txt"))
+    if not files:
+        pytest.skip("shared corpus not found")
+    out = tmp_path_factory.mktemp("views") / "exports"
+    kg.build(files, out, formats=["html", "store"], use_cache=False)
+    return out
+
+
+def _sparql_rows(out: Path, query: str) -> list[list[str]]:
+    import csv
+    import io
+
+    from kg.sparql import open_store, run_query
+
+    text = run_query(open_store(out / "store"), query, fmt="csv")
+    return list(csv.reader(io.StringIO(text)))[1:]
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1400, 900)])
+def test_html_browser_views_equal_sparql_over_the_same_build(browser_page, sample_build,
+                                                             size) -> None:
+    """Issue 24: each view is one click away and its counts are the store's: the top lists
+    and the map's cells are the build's concept and pair tallies, the comparisons table has
+    every outperforms statement, the trends say how many papers carry a date."""
+    browser_page.set_viewport_size({"width": size[0], "height": size[1]})
+    seen = _open(browser_page, sample_build / "graph.html")
+    page = browser_page
+
+    page.click('#tabs button[data-view="top"]')
+    for kind, relation in (("Technique", "uses"), ("Hardware", "targets"),
+                           ("Metric", "measures")):
+        items = page.locator(f'#view-top div[data-kind="{kind}"] li')
+        assert items.count() > 5
+        first = items.first
+        node = first.locator("a").get_attribute("data-id")
+        count = int(first.inner_text().rsplit("(", 1)[1].rstrip(")"))
+        [[n]] = _sparql_rows(sample_build, f"""SELECT ?n WHERE {{ ?t a kg:ConceptTally ;
+            kg:relation kg:{relation} ; kg:concept <https://w3id.org/mlsys-kg/id/{node}> ;
+            kg:paperCount ?n }}""")
+        assert count == int(n), (kind, node)
+
+    page.click('#tabs button[data-view="map"]')
+    cell = page.locator("#view-map td.cell").nth(2)
+    row, column = cell.get_attribute("data-row"), cell.get_attribute("data-column")
+    pair = _sparql_rows(sample_build, f"""SELECT ?n WHERE {{ ?t a kg:PairTally ;
+        kg:relation kg:uses ; kg:concept <https://w3id.org/mlsys-kg/id/{row}> ;
+        kg:withRelation kg:targets ; kg:withConcept <https://w3id.org/mlsys-kg/id/{column}> ;
+        kg:paperCount ?n }}""")
+    assert int(cell.inner_text()) == (int(pair[0][0]) if pair else 0)
+    cell.click()
+    assert page.locator("#map-papers li").count() == int(cell.inner_text())
+
+    page.click('#tabs button[data-view="comparisons"]')
+    [[claims]] = _sparql_rows(sample_build, "SELECT (COUNT(*) AS ?n) WHERE { "
+                                            "?s rdf:predicate kg:outperforms }")
+    assert page.inner_text("#comparisons-count") == f"Showing {claims} of {claims} claims"
+    assert page.locator("#view-comparisons tbody tr").count() == int(claims)
+    page.select_option('#view-comparisons select[aria-label="metric"]', "speedup")
+    [[speedup]] = _sparql_rows(sample_build, "SELECT (COUNT(*) AS ?n) WHERE { "
+                                             "?s rdf:predicate kg:outperforms ; kg:metric metric:speedup }")
+    assert page.inner_text("#comparisons-count") == f"Showing {speedup} of {claims} claims"
+    page.locator("#view-comparisons th", has_text="Factor").click()
+    factors = page.locator("#view-comparisons tbody td.num").all_inner_texts()[::3]
+    numbers = [float(f.split("-")[-1]) for f in factors if f]
+    assert numbers == sorted(numbers, reverse=True)
+
+    page.click('#tabs button[data-view="trends"]')
+    [[dated]] = _sparql_rows(sample_build, "SELECT (COUNT(?d) AS ?n) WHERE { "
+                                           "?p a kg:Paper ; dcterms:issued ?d }")
+    assert page.inner_text("#trends-note").startswith(f"{dated} of 319 papers carry a "
+                                                     "publication date")
+    link = page.locator("#view-trends th a").first
+    target = link.get_attribute("data-id")
+    link.click()  # a link leads back to the graph, the node selected
+    assert page.evaluate("network.getSelectedNodes()") == [target]
+    assert not page.locator("#view-trends").is_visible()
+    assert seen["errors"] == [] and seen["requests"] == [(sample_build / "graph.html").as_uri()]
+
+
+def test_html_browser_views_show_hostile_text_as_text(browser_page, tmp_path: Path) -> None:
+    paper = Paper(id="paper-x", title="<b>Bold</b> serving",
+                  abstract="We present <img src=x onerror=alert(1)>Zed. Zed achieves 2x higher "
+                           "throughput than vLLM on NVIDIA H100 GPUs.",
+                  sources=(SourceRef("x.txt", 1),))
+    G = build_graph(extract_papers([paper]))
+    path = tmp_path / "hostile.html"
+    write_html(G, path)
+    seen = _open(browser_page, path)
+    for view in ("comparisons", "map", "trends", "top"):
+        browser_page.click(f'#tabs button[data-view="{view}"]')
+    browser_page.click('#tabs button[data-view="comparisons"]')
+    assert "<img src=x onerror=alert(1)>" in browser_page.inner_text("#view-comparisons") or \
+        "<b>Bold</b> serving" in browser_page.inner_text("#view-comparisons")
+    assert browser_page.locator("#view-comparisons img, #view-comparisons b").count() == 0
+    assert seen["dialogs"] == [] and seen["errors"] == []

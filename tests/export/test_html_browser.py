@@ -360,5 +360,10 @@ def test_html_browser_views_show_hostile_text_as_text(browser_page, tmp_path: Pa
     browser_page.click('#tabs button[data-view="comparisons"]')
     assert "<img src=x onerror=alert(1)>" in browser_page.inner_text("#view-comparisons") or \
         "<b>Bold</b> serving" in browser_page.inner_text("#view-comparisons")
-    assert browser_page.locator("#view-comparisons img, #view-comparisons b").count() == 0
+    assert browser_page.locator(".view img, .view b").count() == 0
+    browser_page.click("#view-comparisons button")  # what beats what, in the graph
+    drawn = browser_page.evaluate("""() => edgeView.get().filter(e => nodeView.get(e.from)
+        && nodeView.get(e.to)).map(e => [e.relation, e.label])""")
+    assert drawn and all(r == "outperforms" and label for r, label in drawn), drawn
+    assert any("throughput 2x" in label for _, label in drawn)
     assert seen["dialogs"] == [] and seen["errors"] == []

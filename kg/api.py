@@ -25,6 +25,7 @@ from kg.findings import findings_of, read_findings_jsonl
 from kg.merge import EdgeEvidence, build_graph
 from kg.model import Paper, PaperFindings
 from kg.pipeline import build, read_merged
+from kg.pipeline import load_graph as merged_graph
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,8 +61,9 @@ def extract_papers(papers: Paper | Iterable[Paper], *, workers: int = 1
 
 def load_graph(directory: str | Path = "exports") -> nx.MultiDiGraph:
     """The graph of a previous build (``kg build -o DIRECTORY``), merged again from its
-    findings.jsonl, flat (``to_flat``): ready for networkx's algorithms and writers."""
-    return to_flat(build_graph(read_findings_jsonl(findings_of(directory))))
+    findings.jsonl with the names its curation set, flat (``to_flat``): ready for networkx's
+    algorithms and writers."""
+    return to_flat(merged_graph(directory))
 
 
 def _flat_value(key: str, value: Any) -> Any:

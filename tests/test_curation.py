@@ -214,3 +214,9 @@ def test_curation_change_matching_nothing_is_a_warning(page: Path, tmp_path: Pat
     assert report.curation == {"file": "curation.yaml", "changes": 1, "applied": 0}
     assert any(w.endswith("curation.yaml:2: reject-edge changed nothing (no paper's "
                           "findings match it)") for w in report.warnings)
+
+
+def test_curation_python_api_graph_has_the_curated_names(page: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _build(page, out, "- {action: rename, entity: GSM8K, label: GSM-8K}\n")
+    assert kg.load_graph(out).nodes["dataset/gsm8k"]["label"] == "GSM-8K"

@@ -27,10 +27,10 @@ class _Choice(click.Choice):
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter:
-            import difflib
+            from kg.lookup import close_names
 
             options = [str(c) for c in self.choices]
-            close = difflib.get_close_matches(str(value).lower(), options, n=2, cutoff=0.6)
+            close = close_names(str(value), options, n=2)
             hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
             self.fail(f"{value!r} is not one of {', '.join(map(repr, options))}.{hint}",
                       param, ctx)

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import difflib
 import io
 import json
 from collections.abc import Iterable
@@ -42,14 +41,21 @@ from pathlib import Path
 
 from kg.errors import ParseError
 from kg.ids import entity_id
-from kg.model import ENTITY_TYPES, RELATION_TYPES, Entity, Evidence, PaperFindings, Relation
+from kg.lookup import close_names, did_you_mean
+from kg.model import (
+    ENTITY_TYPES,
+    RELATION_TYPES,
+    ROLE_BY_TYPE,
+    Entity,
+    Evidence,
+    PaperFindings,
+    Relation,
+)
 from kg.normalize import norm_key
 from kg.vocab import Vocabulary, load_vocabulary
 
 __all__ = ["ACTIONS", "Change", "Curation", "CurationError", "NodeChanges", "load_curation"]
 
-ROLE_BY_TYPE = {"Technique": "uses", "Model": "uses", "Hardware": "targets",
-                "Metric": "measures", "Dataset": "evaluated_on"}
 # action -> (required keys, optional keys)
 ACTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "reject-edge": (("paper", "relation", "target"), ("source", "note")),
@@ -87,8 +93,7 @@ class Change:
 
 
 def _close(word: str, options: Iterable[str]) -> str:
-    found = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean {found[0]!r}?" if found else ""
+    return did_you_mean(close_names(word, options))
 
 
 def _checked(action: object, keys: dict[str, object], path: str, line: int,

@@ -9,12 +9,15 @@ mean" list.
 from __future__ import annotations
 
 import difflib
-
-import networkx as nx
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from kg.normalize import norm_key
 
-__all__ = ["did_you_mean", "find_nodes", "suggest"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["close_names", "did_you_mean", "find_nodes", "suggest"]
 
 
 def _names(data: dict) -> list[str]:
@@ -46,6 +49,16 @@ def suggest(G: nx.MultiDiGraph, name: str, *, papers: bool = False, n: int = 3) 
             labels.setdefault(alias.lower(), data["label"])
     close = difflib.get_close_matches(name.lower(), labels, n=n + 2, cutoff=0.6)
     return list(dict.fromkeys(labels[c] for c in close))[:n]
+
+
+def close_names(word: str, options: Iterable[str], *, n: int = 1) -> list[str]:
+    """Up to ``n`` of ``options`` closest to ``word``, case ignored, as the options spell
+    them: the one list every "did you mean" of kg is drawn from."""
+    by_lower: dict[str, str] = {}
+    for option in options:
+        by_lower.setdefault(str(option).lower(), str(option))
+    found = difflib.get_close_matches(str(word).lower(), list(by_lower), n=n, cutoff=0.6)
+    return [by_lower[f] for f in found]
 
 
 def did_you_mean(options: list[str]) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import KGError
-from kg.lookup import did_you_mean, find_nodes, suggest
+from kg.lookup import close_names, did_you_mean, find_nodes, suggest
 from kg.model import ENTITY_TYPES
 from kg.queryguard import QueryLimits
 
@@ -202,7 +202,6 @@ def run_sparql(store: Path, query: str, limit: int, *, timeout_s: float,
 def make_server(directory: str | Path, *, store: str | Path | None = None,
                 timeout_s: float = 30, memory_mb: int = 2048, row_limit: int = 1000):
     """The MCP server of the build in ``directory`` (an ``mcp`` ``MCPServer``)."""
-    import difflib
     import functools
 
     from mcp.server.mcpserver import MCPServer
@@ -264,8 +263,8 @@ def make_server(directory: str | Path, *, store: str | Path | None = None,
           "queries: " + "; ".join(f"{q.name}: {q.question}" for q in named.values()))
     def _named(name: str, params: dict[str, str] | None = None) -> dict:
         if name not in named:
-            close = difflib.get_close_matches(name, list(named), n=2)
-            raise KGError(f"no named query {name!r}{did_you_mean(close)} (queries: "
+            raise KGError(f"no named query {name!r}"
+                          f"{did_you_mean(close_names(name, named, n=2))} (queries: "
                           f"{', '.join(named)})")
         return run_sparql(graph.store, bind_params(named[name], params or {}), row_limit,
                           timeout_s=timeout_s, memory_mb=memory_mb)

@@ -41,6 +41,9 @@ class _FastPickle:
 
 ENTITY_TYPES = ("Technique", "Model", "Hardware", "Metric", "Dataset")
 RELATION_TYPES = ("proposes", "uses", "targets", "measures", "evaluated_on", "outperforms")
+# The relation a paper has to a concept it works with, by the concept's type.
+ROLE_BY_TYPE = {"Technique": "uses", "Model": "uses", "Hardware": "targets",
+                "Metric": "measures", "Dataset": "evaluated_on"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,13 +12,13 @@ Not supported: updates (the store is rebuilt by ``kg build``), and RDF-star.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from kg.errors import QueryError
+from kg.lookup import close_names, did_you_mean
 from kg.namespaces import PREFIXES
 from kg.queryguard import QueryLimits, check_query, explain_syntax_error
 
@@ -133,8 +133,7 @@ def resolve_query(query: str, params: dict[str, str] | None = None) -> str:
             raise QueryError(f"cannot read query file {query}: {err}") from err
     if re.fullmatch(r"[A-Za-z][\w-]*", query.strip()) and not _KEYWORD.match(query.strip()):
         names = [named.name for named in list_queries()]
-        close = difflib.get_close_matches(query.strip().lower(), names, n=3, cutoff=0.6)
-        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else (
+        hint = did_you_mean(close_names(query.strip(), names, n=3)) or (
             " (kg query --list shows them)")
         raise QueryError(f"no named query {query.strip()!r}{hint}")
     return query

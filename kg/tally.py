@@ -22,7 +22,8 @@ from functools import cache
 
 import networkx as nx
 
-__all__ = ["COUNTED", "MONTHLY", "PAIRS", "Tally", "count_tallies", "month_of", "tallies"]
+__all__ = ["COUNTED", "MONTHLY", "PAIRS", "Tally", "ancestor_function", "count_tallies", "month_of",
+           "tallies"]
 
 # Relations whose concepts are counted (proposes names one-off systems; outperforms links
 # systems, not a paper to a concept).
@@ -51,7 +52,7 @@ class Tally:
 _FIELDS = operator.attrgetter(*(f.name for f in fields(Tally)))
 
 
-def _ancestor_function(parents: Mapping[str, Iterable[str]]):
+def ancestor_function(parents: Mapping[str, Iterable[str]]):
     """A cached map concept -> the concept and everything broader than it."""
 
     @cache
@@ -79,7 +80,7 @@ def count_tallies(related: Iterable[tuple[str, Mapping[str, Iterable[str]]]],
     parents: dict[str, list[str]] = {}
     for narrower, wider in broader:
         parents.setdefault(narrower, []).append(wider)
-    up = _ancestor_function(parents)
+    up = ancestor_function(parents)
     single: Counter[tuple[str, str]] = Counter()
     monthly: Counter[tuple[str, str, str]] = Counter()
     pairs: Counter[tuple[str, str, str, str]] = Counter()

@@ -262,7 +262,11 @@ def generate_html(G: nx.MultiDiGraph, *, title: str = "kg: ML-systems knowledge 
               **({"confidence": e["confidence"]} if "confidence" in e else {}),
               **({"claim": e["claim"]} if "claim" in e else {})}
              for e in net.edges]
-    details = {node: _details(G, node) for node in sorted(G.nodes)}
+    claims: dict[str, list[tuple[str, str, dict]]] = {}  # paper -> comparisons it states
+    for u, v, d in G.edges(data=True):
+        if d["relation"] == "outperforms" and d.get("paper") not in (None, u):
+            claims.setdefault(d["paper"], []).append((u, v, d))
+    details = {node: _details(G, node, claims.get(node, [])) for node in sorted(G.nodes)}
     js, css = _vis_assets()
     template_text = (resources.files("kg") / "templates" / "graph.html").read_text("utf-8")
     env = Environment(autoescape=select_autoescape(default=True))
@@ -291,18 +295,18 @@ def _span(text: str, sentence: str) -> list[int]:
     return [start, start + len(sentence)] if start >= 0 else [-1, -1]
 
 
-def _details(G: nx.MultiDiGraph, node: str) -> dict[str, Any]:
+def _details(G: nx.MultiDiGraph, node: str, claims: list[tuple[str, str, dict]]
+             ) -> dict[str, Any]:
     """What the side panel shows of ``node``. A paper: its metadata, every evidence span (in
     title and abstract) and its relations by type, each ``[relation, node id, label,
-    sentence start, sentence end]``. A concept: aliases, broader and narrower concepts and
+    sentence start, sentence end]`` (``claims``: the comparisons between two systems it
+    states). A concept: aliases, broader and narrower concepts and
     its papers by relation, each ``[id, label]`` so the panel can link them."""
     data = G.nodes[node]
     out: dict[str, Any] = {"kind": data["kind"], "label": data["label"]}
     if data["kind"] == "Paper":
         out.update(published=data.get("published"), abstract=data.get("abstract", ""),
                    sources=[s["path"] for s in data.get("sources", [])])
-        claims = [(u, v, d) for u, v, d in G.edges(data=True)
-                  if d.get("paper") == node and u != node]
         edges = [*G.out_edges(node, data=True), *claims]
         out["evidence"] = sorted({(ev["start"], ev["end"]) for _, _, d in edges
                                   for ev in d.get("evidence", []) if ev["paper"] == node})

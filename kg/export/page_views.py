@@ -22,35 +22,23 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["ROLE", "page_views"]
+from kg.model import ROLE_BY_TYPE
+from kg.tally import ancestor_function
 
-ROLE = {"Technique": "uses", "Model": "uses", "Hardware": "targets", "Metric": "measures",
-        "Dataset": "evaluated_on"}
+__all__ = ["page_views"]
+
 TOP_LIST = 20  # entries of each top list
 MAP_ROWS, MAP_COLUMNS = 15, 10  # techniques x hardware in the map
 TRENDS = 10  # concepts the trends view offers
 
 
-def _ancestors(G: nx.MultiDiGraph) -> dict[str, set[str]]:
-    """Each concept -> itself and every concept broader than it."""
+def _ancestors(G: nx.MultiDiGraph):
+    """concept -> itself and every concept broader than it (``kg.tally``'s closure)."""
     parents: dict[str, list[str]] = {}
     for u, v, relation in G.edges(data="relation"):
         if relation == "broader":
             parents.setdefault(u, []).append(v)
-    out: dict[str, set[str]] = {}
-
-    def up(node: str) -> set[str]:
-        if node not in out:
-            found = {node}
-            for parent in parents.get(node, ()):
-                found |= up(parent)
-            out[node] = found
-        return out[node]
-
-    for node, kind in G.nodes(data="kind"):
-        if kind != "Paper":
-            up(node)
-    return out
+    return ancestor_function(parents)
 
 
 def page_views(G: nx.MultiDiGraph) -> dict[str, Any]:
@@ -60,11 +48,11 @@ def page_views(G: nx.MultiDiGraph) -> dict[str, Any]:
                     key=lambda p: (G.nodes[p].get("published") or "", p), reverse=True)
     index = {p: i for i, p in enumerate(papers)}
     # relation -> concept -> papers with that relation to it or to a narrower concept
-    rolled: dict[str, dict[str, set[str]]] = {r: {} for r in set(ROLE.values())}
+    rolled: dict[str, dict[str, set[str]]] = {r: {} for r in set(ROLE_BY_TYPE.values())}
     for paper in papers:
         for _, target, relation in G.out_edges(paper, data="relation"):
             if relation in rolled:
-                for concept in up.get(target, {target}):
+                for concept in up(target):
                     rolled[relation].setdefault(concept, set()).add(paper)
 
     named = {v for p in papers for _, v in G.out_edges(p)}
@@ -72,12 +60,12 @@ def page_views(G: nx.MultiDiGraph) -> dict[str, Any]:
     def leading(kind: str, n: int) -> list[str]:
         """The ``n`` concepts of ``kind`` with the most papers, among those some paper names
         itself (a hierarchy's root that none names, such as "processor", only sums)."""
-        found = rolled[ROLE[kind]]
+        found = rolled[ROLE_BY_TYPE[kind]]
         ranked = [c for c in found if G.nodes[c]["kind"] == kind and c in named]
         return sorted(ranked, key=lambda c: (-len(found[c]), G.nodes[c]["label"], c))[:n]
 
-    top = {kind: [[c, G.nodes[c]["label"], len(rolled[ROLE[kind]][c])]
-                  for c in leading(kind, TOP_LIST)] for kind in ROLE}
+    top = {kind: [[c, G.nodes[c]["label"], len(rolled[ROLE_BY_TYPE[kind]][c])]
+                  for c in leading(kind, TOP_LIST)] for kind in ROLE_BY_TYPE}
     rows, columns = leading("Technique", MAP_ROWS), leading("Hardware", MAP_COLUMNS)
     cells = [[sorted(index[p] for p in rolled["uses"][r] & rolled["targets"][c])
               for c in columns] for r in rows]
@@ -98,7 +86,7 @@ def _trends(G: nx.MultiDiGraph, papers: list[str], rolled: dict[str, dict[str, s
                 *leading("Metric", TRENDS - TRENDS // 2 - TRENDS // 4)]
     series = []
     for concept in concepts:
-        found = rolled[ROLE[G.nodes[concept]["kind"]]][concept]
+        found = rolled[ROLE_BY_TYPE[G.nodes[concept]["kind"]]][concept]
         per_month = {m: 0 for m in months}
         for paper in found:
             published = G.nodes[paper].get("published")

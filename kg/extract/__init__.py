@@ -24,7 +24,7 @@ from kg.extract.matcher import VocabMatcher
 from kg.extract.patterns import Patterns, load_patterns
 from kg.extract.rules import collect_candidates
 from kg.extract.text import paper_text, split_sentences
-from kg.model import Entity, Evidence, Paper, PaperFindings, Relation
+from kg.model import ROLE_BY_TYPE, Entity, Evidence, Paper, PaperFindings, Relation
 from kg.normalize import norm_key
 from kg.vocab import Vocabulary, load_vocabulary
 
@@ -39,8 +39,6 @@ _PROBLEM_BEFORE = re.compile(r"\b(?:prohibitive(?:ly)?|high|huge|substantial|sig
                              r"considerable|large|heavy|costly|immense|tremendous|soaring|"
                              r"escalating|skyrocketing|non-negligible|unacceptable|"
                              r"long)\s+(?:[\w-]+\s+){0,2}$", re.I)
-ROLE_BY_TYPE = {"Technique": "uses", "Model": "uses", "Hardware": "targets",
-                "Metric": "measures", "Dataset": "evaluated_on"}
 
 
 class RulesExtractor:

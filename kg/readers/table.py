@@ -12,7 +12,6 @@ other rows are kept. JSONL lines that are not JSON get a warning naming file and
 from __future__ import annotations
 
 import csv
-import difflib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 from kg.errors import ParseError
 from kg.ids import paper_id
+from kg.lookup import close_names, did_you_mean
 from kg.model import Paper, SourceRef
 from kg.readers.base import Warn, parse_json, read_text, text_lines
 
@@ -109,12 +109,7 @@ def _csv_rows(text: str, path: str, warn: Warn) -> tuple[list[str], list[dict[st
 
 def _close(name: str, options: list[str]) -> str:
     """ "; did you mean 'Published'?" or ""."""
-    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6) or difflib.get_close_matches(
-        name.lower(), [o.lower() for o in options], n=1, cutoff=0.6)
-    if not close:
-        return ""
-    match = next((o for o in options if o.lower() == close[0].lower()), close[0])
-    return f"; did you mean {match!r}?"
+    return did_you_mean(close_names(name, options))
 
 
 def _checked_mapping(path: Path, mapping: dict[str, str], names: list[str],

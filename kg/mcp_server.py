@@ -274,8 +274,9 @@ def make_server(directory: str | Path, *, store: str | Path | None = None,
           skos:, dcterms:, prov:, rdf:, rdfs:, xsd: need no PREFIX lines. Papers are
           kg:Paper with dcterms:title; edges are ?paper kg:uses, kg:targets, kg:measures,
           kg:evaluatedOn or kg:proposes ?concept, and ?a kg:outperforms ?b; each edge's
-          rdf:Statement has kg:evidence and kg:confidence, a comparison's also kg:metric,
-          kg:factor, kg:percent. Stopped after the endpoint's timeout; at most limit rows
+          statement (?st rdf:subject ?a; rdf:predicate kg:uses; rdf:object ?b) has
+          kg:evidence and kg:confidence, a comparison's also prov:wasDerivedFrom ?paper,
+          kg:metric, kg:factor, kg:percent. Stopped after the endpoint's timeout; at most limit rows
           come back.""")
     def _sparql(query: str, limit: int = 100) -> dict:
         return run_sparql(graph.store, query, min(max(1, limit), row_limit),

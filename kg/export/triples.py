@@ -6,11 +6,12 @@
 - an entity is a ``kg:Technique``/``Model``/``Hardware``/``Metric``/``Dataset`` (a named
   product also a ``kg:HardwareProduct``) and a ``skos:Concept`` with ``skos:prefLabel``,
   ``skos:altLabel``, ``skos:broader`` and ``skos:inScheme``;
-- each relation is a direct triple (``paper kg:uses technique``) and an ``rdf:Statement``
-  (standard RDF reification, which every store and parser reads; RDF-star is not used) with
-  ``kg:evidence``, ``kg:charStart``, ``kg:charEnd``, ``kg:rule``, ``kg:confidence``,
-  ``prov:wasDerivedFrom`` the paper, and for ``outperforms`` ``kg:metric``, ``kg:factor``,
-  ``kg:percent``, ``kg:value`` and ``kg:baselineValue``;
+- each relation is a direct triple (``paper kg:uses technique``) and a statement (standard
+  RDF reification, ``rdf:subject``/``rdf:predicate``/``rdf:object``, which every store and
+  parser reads; RDF 1.2 triple terms are not used) with ``kg:evidence``, ``kg:charStart``,
+  ``kg:charEnd``, ``kg:rule`` and ``kg:confidence``; an ``outperforms`` statement also has
+  ``prov:wasDerivedFrom`` the paper, ``kg:metric``, ``kg:factor``, ``kg:percent``,
+  ``kg:value`` and ``kg:baselineValue``;
 - the tallies (``kg.tally``) are ``kg:ConceptTally``, ``kg:MonthlyTally``, ``kg:PairTally``,
   and ``kg:ClaimTally`` counts the papers claiming each "system outperforms system".
 
@@ -22,6 +23,7 @@ produced once. Every RDF format (``kg.export.rdf``) and TriG are written from th
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import PurePath
@@ -52,7 +54,6 @@ Triple = tuple[str, str, str]
 _K = {name: kg_term(name) for name in KG.__annotations__}
 A = w3c_term("rdf", "type")
 LABEL = w3c_term("rdfs", "label")
-STATEMENT = w3c_term("rdf", "Statement")
 SUBJECT, PREDICATE, OBJECT = (w3c_term("rdf", t) for t in ("subject", "predicate", "object"))
 PREF, ALT, BROADER, IN_SCHEME, CONCEPT, SCHEME, EDITORIAL_NOTE = (
     w3c_term("skos", t) for t in ("prefLabel", "altLabel", "broader", "inScheme", "Concept",
@@ -156,23 +157,28 @@ def _integer(value: int) -> str:
 def _edge_triples(s: str, o: str, data: dict, claimed: set[tuple[str, str]],
                   literals: dict[str, str]) -> Iterator[Triple]:
     """The direct triple of a paper's edge (``s`` to ``o``, N-Triples terms) and one
-    ``rdf:Statement`` per piece of evidence. ``literals`` caches the paper's sentences as
-    literals: one sentence often supports several edges."""
+    statement per piece of evidence. ``literals`` caches the paper's literals (sentences,
+    rules, confidences): one sentence often supports several edges.
+
+    A statement carries no ``rdf:type rdf:Statement`` (``rdf:subject``'s domain entails it),
+    and ``prov:wasDerivedFrom`` only for ``outperforms``, whose subject is a system rather
+    than the paper: for every other relation the paper is already its ``rdf:subject``. Each
+    triple left is something a query asks for (docs/decisions, evidence as data)."""
     relation = data["relation"]
     predicate = PREDICATES[relation]
+    outperforms = relation == "outperforms"
     # Several papers may claim the same "A outperforms B" (one edge each): one direct triple.
-    if relation != "outperforms":
+    if not outperforms:
         yield s, predicate, o
     elif (s, o) not in claimed:
         claimed.add((s, o))
         yield s, predicate, o
+    confidence = data.get("confidence")
     for ev in data["evidence"]:
-        paper = paper_term(ev.paper)
         st = statement_term(s, predicate, o, ev.paper)
         sentence = literals.get(ev.sentence)
         if sentence is None:
             sentence = literals[ev.sentence] = nt_literal(ev.sentence)
-        yield st, A, STATEMENT
         yield st, SUBJECT, s
         yield st, PREDICATE, predicate
         yield st, OBJECT, o
@@ -183,10 +189,10 @@ def _edge_triples(s: str, o: str, data: dict, claimed: set[tuple[str, str]],
         if rule is None:
             rule = literals[ev.rule] = nt_literal(ev.rule)
         yield st, _RULE, rule
-        if data.get("confidence") is not None:
-            yield st, _CONFIDENCE, _typed(data["confidence"], "decimal")
-        yield st, DERIVED, paper
-        if relation == "outperforms":
+        if confidence is not None:
+            yield st, _CONFIDENCE, _decimal(confidence)
+        if outperforms:
+            yield st, DERIVED, paper_term(ev.paper)
             if data.get("metric"):
                 yield st, _METRIC, entity_term(data["metric"])
             values = data.get("values") or {}
@@ -197,6 +203,15 @@ def _edge_triples(s: str, o: str, data: dict, claimed: set[tuple[str, str]],
             for key, term in (("value", "value"), ("baseline_value", "baselineValue")):
                 if key in values:
                     yield st, _K[term], nt_literal(values[key])
+
+
+_DECIMAL_TYPE = f"^^<{W3C['xsd']}decimal>"
+
+
+@functools.lru_cache(maxsize=4096)
+def _decimal(value: float) -> str:
+    """An ``xsd:decimal`` literal of a confidence (a few dozen distinct values a build)."""
+    return f'"{value}"{_DECIMAL_TYPE}'
 
 
 def _local_name(predicate: str) -> str:

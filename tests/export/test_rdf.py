@@ -75,6 +75,57 @@ def test_rdf_passes_shacl_shapes(graph, tmp_path: Path) -> None:
     assert conforms, report
 
 
+STATEMENT_PAPERS = """
+    PREFIX kg: <https://w3id.org/mlsys-kg/ontology#>
+    PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+    PREFIX prov: <http://www.w3.org/ns/prov#>
+    SELECT ?st ?paper WHERE { ?st rdf:subject|prov:wasDerivedFrom ?paper . ?paper a kg:Paper }
+"""
+
+
+def test_rdf_statements_hold_data_only_and_name_their_paper(graph, tmp_path: Path) -> None:
+    """A statement has no triple a query can do without: no rdf:type (rdf:subject's domain
+    says it), and prov:wasDerivedFrom only where its subject is not its paper (comparisons).
+    Every statement still names exactly one paper, the one its edge's evidence is from."""
+    rdf_graph = rdflib.Graph().parse(write_export(graph, "ntriples", tmp_path), format="nt")
+    statements = set(rdf_graph.subjects(rdflib.RDF.subject, None))
+    assert statements
+    assert not set(rdf_graph.subjects(rdflib.RDF.type, rdflib.RDF.Statement))
+    prov = rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+    derived = set(rdf_graph.subjects(prov, None))
+    comparisons = set(rdf_graph.subjects(rdflib.RDF.predicate, KG.outperforms))
+    assert comparisons and derived == comparisons
+    papers: dict[str, set[str]] = {}
+    for row in rdf_graph.query(STATEMENT_PAPERS):
+        papers.setdefault(str(row.st), set()).add(str(row.paper))
+    assert set(papers) == {str(s) for s in statements}
+    assert all(len(found) == 1 for found in papers.values())
+    expected = {(u if d["relation"] != "outperforms" else ev.paper)
+                for u, _, d in graph.edges(data=True) for ev in d["evidence"]}
+    assert {p.rsplit("/", 1)[1] for found in papers.values() for p in found} == expected
+
+
+def test_rdf_shacl_refuses_a_comparison_statement_without_its_paper(graph, tmp_path: Path
+                                                                    ) -> None:
+    pyshacl = pytest.importorskip("pyshacl")
+    data = rdflib.Graph().parse(write_export(graph, "turtle", tmp_path), format="turtle")
+    shapes = rdflib.Graph().parse(ROOT / "schemas" / "shapes.ttl", format="turtle")
+    ontology = rdflib.Graph().parse(ROOT / "schemas" / "kg.ttl", format="turtle")
+    prov = rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+    comparison = next(iter(data.subjects(rdflib.RDF.predicate, KG.outperforms)))
+    data.remove((comparison, prov, None))
+    conforms, _, report = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology,
+                                           inference="rdfs")
+    assert not conforms and str(comparison) in report
+    # A statement without its evidence fails too: the shape applies without rdf:type.
+    data = rdflib.Graph().parse(tmp_path / "graph.ttl", format="turtle")
+    use = next(iter(data.subjects(rdflib.RDF.predicate, KG.uses)))
+    data.remove((use, KG.evidence, None))
+    conforms, _, report = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology,
+                                           inference="rdfs")
+    assert not conforms and str(use) in report
+
+
 def test_rdf_turtle_parses_with_raptor(graph, tmp_path: Path) -> None:
     rapper = shutil.which("rapper")
     if rapper is None:

@@ -56,17 +56,17 @@ print(json.dumps({"papers": report.papers, "total": total, "timings": report.tim
 """
 
 
-# The store alone: the build's graph.nt bulk-loaded into a fresh store in the build's chunks
+# The store alone: the build's graph.nt bulk-loaded into a fresh store in the build's pieces
 # (what the build's store thread does), so its CPU is known apart from everything else.
 STORE_CHILD = r"""
 import itertools, json, resource, shutil, sys
-from kg.export.rdf import CHUNK_TRIPLES
+from kg.export.rdf import LOAD_TRIPLES
 from kg.export.store import StoreWriter
 nt, target = sys.argv[1], sys.argv[2]
 shutil.rmtree(target, ignore_errors=True)
 writer = StoreWriter(target)
 with open(nt, "rb") as handle:
-    while lines := list(itertools.islice(handle, CHUNK_TRIPLES)):
+    while lines := list(itertools.islice(handle, LOAD_TRIPLES)):
         writer.feed(b"".join(lines))
 writer.finish()
 shutil.rmtree(target, ignore_errors=True)

@@ -5,8 +5,9 @@ Usage:
     python benchmarks/bench_store.py BUILD/graph.nt
     python benchmarks/bench_store.py BUILD/graph.nt --runs 3
     python benchmarks/bench_store.py BUILD/graph.nt --pause 0.8
+    python benchmarks/bench_store.py BUILD/graph.nt --pieces 25000,100000 --runs 2
 
-Loads the file in the build's chunks (``kg.export.rdf.CHUNK_TRIPLES`` lines, as the build's
+Loads the file in the build's pieces (``kg.export.rdf.LOAD_TRIPLES`` lines, as the build's
 store thread does) four ways and prints CPU and wall seconds of each: into an on-disk store,
 the same with every IRI validated (the build loads leniently: its writer makes the IRIs),
 into an in-memory store, and into an on-disk store without the ``kg:evidence`` triples.
@@ -17,6 +18,11 @@ store in the same chunks, then compacts (``Store.optimize``): once back to back,
 S seconds' pause after each chunk, as when a build feeds the store at extraction's pace.
 The CPU difference is the work RocksDB's background compaction does between chunks
 (docs/decisions/20261201-store-compaction-yields.md).
+
+With ``--pieces N,M``, streams the file (any size) into a fresh on-disk store in bulk loads
+of N lines, then of M, alternating ``--runs`` times, and prints the CPU seconds of the loads
+(RocksDB's background threads included) and of the final compaction: what the size of the
+build's pieces costs.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kg.export.rdf import CHUNK_TRIPLES
+from kg.export.rdf import LOAD_TRIPLES
 from kg.namespaces import KG
 from kg.sparql import _pyoxigraph
 
@@ -48,20 +54,23 @@ def load(ox, chunks: list[bytes], path: str | None, *, lenient: bool = True
 
 
 def chunked(lines: list[bytes]) -> list[bytes]:
-    return [b"".join(lines[i:i + CHUNK_TRIPLES]) for i in range(0, len(lines), CHUNK_TRIPLES)]
+    return [b"".join(lines[i:i + LOAD_TRIPLES]) for i in range(0, len(lines), LOAD_TRIPLES)]
 
 
-def paced_load(ox, ntriples: Path, pause: float) -> tuple[float, float, float]:
+def paced_load(ox, ntriples: Path, pause: float, piece: int = LOAD_TRIPLES
+               ) -> tuple[float, float, float]:
     """(CPU s of the loads, CPU s with the final compaction, wall s) of streaming ``ntriples``
-    into a fresh on-disk store in build-sized chunks, sleeping ``pause`` s after each."""
+    into a fresh on-disk store in pieces of ``piece`` lines, sleeping ``pause`` s after
+    each."""
     folder = tempfile.mkdtemp(prefix="kg-bench-store-")
     try:
         store = ox.Store(folder)
         cpu, wall = time.process_time(), time.perf_counter()
         with open(ntriples, "rb") as handle:
-            while lines := list(itertools.islice(handle, CHUNK_TRIPLES)):
+            while lines := list(itertools.islice(handle, piece)):
                 store.bulk_load(b"".join(lines), ox.RdfFormat.N_TRIPLES, lenient=True)
-                time.sleep(pause)
+                if pause:
+                    time.sleep(pause)
         loaded = time.process_time() - cpu
         store.flush()
         store.optimize()
@@ -80,12 +89,23 @@ def main() -> int:
                     help="repeat the loads, alternating (this VM's speed drifts by the minute)")
     ap.add_argument("--pause", type=float, default=None,
                     help="compare back-to-back loading with this pause after each chunk")
+    ap.add_argument("--pieces", default=None,
+                    help="compare bulk loads of these many lines each, e.g. 25000,100000")
     args = ap.parse_args()
     ox = _pyoxigraph()
+    if args.pieces:
+        sizes = [int(n) for n in args.pieces.split(",")]
+        for _ in range(args.runs):
+            for size in sizes:
+                loaded, compacted, wall = paced_load(ox, args.ntriples, 0.0, size)
+                print(f"pieces of {size:>9,} lines: CPU {loaded:6.1f} s loading, "
+                      f"{compacted - loaded:5.1f} s compacting, {compacted:6.1f} s in all; "
+                      f"wall {wall:6.1f} s")
+        return 0
     if args.pause is not None:
         for pause in (0.0, args.pause):
             loaded, compacted, wall = paced_load(ox, args.ntriples, pause)
-            print(f"pause {pause:4.1f} s after each {CHUNK_TRIPLES:,}-line chunk: CPU {loaded:6.1f}"
+            print(f"pause {pause:4.1f} s after each {LOAD_TRIPLES:,}-line piece: CPU {loaded:6.1f}"
                   f" s loading, {compacted:6.1f} s with the final compaction; wall {wall:6.1f} s")
         return 0
     lines = args.ntriples.read_bytes().splitlines(keepends=True)

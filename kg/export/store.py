@@ -68,7 +68,7 @@ class StoreWriter:
     memory bounded; one load of a whole large file grows with the file.
     """
 
-    QUEUED_CHUNKS = 2
+    QUEUED_CHUNKS = 8  # of kg.export.rdf.LOAD_TRIPLES lines: two writer chunks
 
     def __init__(self, directory: str | Path) -> None:
         self.ox = pyoxigraph_module()

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from kg.export.rdf import LOAD_TRIPLES
 from kg.namespaces import KG
-from kg.sparql import _pyoxigraph
+from kg.sparql import pyoxigraph_module
 
 
 def load(ox, chunks: list[bytes], path: str | None, *, lenient: bool = True
@@ -92,7 +92,7 @@ def main() -> int:
     ap.add_argument("--pieces", default=None,
                     help="compare bulk loads of these many lines each, e.g. 25000,100000")
     args = ap.parse_args()
-    ox = _pyoxigraph()
+    ox = pyoxigraph_module()
     if args.pieces:
         sizes = [int(n) for n in args.pieces.split(",")]
         for _ in range(args.runs):

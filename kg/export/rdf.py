@@ -144,7 +144,7 @@ class RdfSink:
                 # Each line encoded on its own: joining first builds one str as wide as the
                 # chunk's widest character, and encoding that is slower.
                 lines = [f"{s} {p} {o} .\n".encode() for s, p, o in batch]
-                # The store loads smaller pieces than a chunk (``StoreWriter.LOAD_TRIPLES``).
+                # The store loads smaller pieces than a chunk (``LOAD_TRIPLES`` lines each).
                 step = LOAD_TRIPLES if self.loader is not None else len(lines) or 1
                 pieces = [b"".join(lines[i:i + step]) for i in range(0, len(lines), step)]
                 if self.nt is not None:

@@ -208,9 +208,10 @@ def _edge_triples(s: str, o: str, data: dict, claimed: set[tuple[str, str]],
 _DECIMAL_TYPE = f"^^<{W3C['xsd']}decimal>"
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096, typed=True)
 def _decimal(value: float) -> str:
-    """An ``xsd:decimal`` literal of a confidence (a few dozen distinct values a build)."""
+    """An ``xsd:decimal`` literal of a confidence (a few dozen distinct values a build).
+    Typed: a hand-added edge's ``1`` and a calibrated ``1.0`` stay as written."""
     return f'"{value}"{_DECIMAL_TYPE}'
 
 
